@@ -1,0 +1,42 @@
+"""Turning character offsets into token-aligned spans, counting what does not align."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+ALIGNMENT_LOSS_KEY = "jixiao_alignment_loss"
+
+
+def char_span(doc: Doc, start: int, end: int, label: str = "") -> Span | None:
+    """A span for exactly text[start:end]; None (and counted) when tokens cut through it.
+
+    The tokenizer makes rule-entity and sentence offsets token boundaries, so a miss
+    here is a tokenizer bug worth seeing in `doc.user_data`, not a silent expansion."""
+    span = doc.char_span(start, end, label=label, alignment_mode="strict")
+    if span is None:
+        doc.user_data[ALIGNMENT_LOSS_KEY] = doc.user_data.get(ALIGNMENT_LOSS_KEY, 0) + 1
+    return span
+
+
+def ensure_boundaries(doc: Doc, offsets: set[int]) -> None:
+    """Split tokens so that every character offset in `offsets` is a token boundary.
+
+    spaCy does not re-index span groups when a token is split, so they are saved as
+    character offsets and rebuilt afterwards (splitting only adds boundaries, so every
+    old span still aligns; extension values are keyed by offsets and survive)."""
+    to_split = []
+    for token in doc:
+        start, end = token.idx, token.idx + len(token.text)
+        cuts = sorted(o for o in offsets if start < o < end)
+        if cuts:
+            to_split.append((token.i, [start] + cuts + [end]))
+    if not to_split:
+        return
+    saved = {key: [(s.start_char, s.end_char, s.label_) for s in group] for key, group in doc.spans.items()}
+    with doc.retokenize() as retokenizer:
+        for i, bounds in to_split:
+            token = doc[i]
+            pieces = [doc.text[a:b] for a, b in zip(bounds, bounds[1:])]
+            retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
+    for key, items in saved.items():
+        doc.spans[key] = [doc.char_span(a, b, label=label) for a, b, label in items]

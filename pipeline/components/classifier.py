@@ -1,0 +1,63 @@
+"""`jixiao_classifier`: a trained label and per-label scores for every sentence segment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .. import extensions  # noqa: F401
+from ..learn.persist import load_model
+from ..learn.segments import segment_contexts
+from .metadata import detect_report_type
+from .segmenter import HEADING_LABEL, SEGMENTS
+
+TITLE_WINDOW = 4
+
+
+def report_type_of(segments: list[Span]) -> str | None:
+    head = "\n".join(s.text for s in segments[:TITLE_WINDOW] if s.label_ == HEADING_LABEL)
+    return detect_report_type(head)
+
+
+class SegmentClassifier:
+    """Wraps the scikit-learn `StackedSegmentClassifier` saved in `model` (see
+    `pipeline/learn/segments.py`). Headings keep their label; every other segment gets
+    the argmax label and `span._.scores` over the five sentence labels (heading 0)."""
+
+    def __init__(self, nlp: Language, name: str = "jixiao_classifier", *, model: Path):
+        self.name = name
+        self.model_dir = Path(model)
+        self.model, self.meta = load_model(self.model_dir)
+        self.labels = [str(c) for c in self.model.classes_]
+
+    def __call__(self, doc: Doc) -> Doc:
+        segments = list(doc.spans[SEGMENTS]) if SEGMENTS in doc.spans else []
+        if not segments:
+            return doc
+        records = [
+            {"start": s.start_char, "end": s.end_char, "label": s.label_, "section": s._.section or ()} for s in segments
+        ]
+        contexts = segment_contexts(doc.text, records, report_type=report_type_of(segments), doc_id=0)
+        probas = self.model.predict_proba(contexts)
+        labelled = []
+        for span, ctx, row in zip(segments, contexts, probas):
+            if ctx["is_heading"]:
+                scores = {label: 0.0 for label in self.labels}
+                scores[HEADING_LABEL] = 1.0
+                label = HEADING_LABEL
+            else:
+                scores = {label: float(p) for label, p in zip(self.labels, row)}
+                scores[HEADING_LABEL] = 0.0
+                label = max(self.labels, key=scores.__getitem__)
+            new = Span(doc, span.start, span.end, label=label)
+            new._.scores = scores
+            labelled.append(new)
+        doc.spans[SEGMENTS] = labelled
+        return doc
+
+
+@Language.factory("jixiao_classifier", default_config={"model": "models/segment_classifier"})
+def make_classifier(nlp: Language, name: str, model: Path) -> SegmentClassifier:
+    return SegmentClassifier(nlp, name, model=model)

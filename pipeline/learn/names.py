@@ -1,0 +1,103 @@
+"""The AWARD/EVENT chooser: a linear model that scores rule candidates.
+
+The rule matcher (`pipeline.text.names.candidates`) finds where a name can end and
+every place it could start; this estimator learns from the corpus which candidate is
+the name (and whether it is one at all), from the characters around its edges, its
+head, the cue before it and its content."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from ..text.names import Candidate, candidates, select_non_overlapping
+
+NONE = "NONE"
+PLACE = re.compile(r"^(?:全国|全省|全市|全县|全区|中国|国家|省|市|县|区|[\u4e00-\u9fff]{1,4}(?:省|市|县|区|镇|乡|街道))")
+EDITION = re.compile(r"第[一二三四五六七八九十百零〇两\d]+[届次期]|首届|\d{4}")
+
+
+def candidate_features(text: str, c: Candidate) -> dict[str, float]:
+    span = text[c.start : c.end]
+    before = text[max(0, c.start - 3) : c.start]
+    after = text[c.end : c.end + 2]
+    feats: dict[str, float] = {
+        f"kind={c.label}": 1.0,
+        f"cue={c.cue}": 1.0,
+        f"cue_kind={c.cue}|{c.label}": 1.0,
+        f"b1={before[-1:]}": 1.0,
+        f"b2={before[-2:]}": 1.0,
+        f"b3={before}": 1.0,
+        f"f1={span[:1]}": 1.0,
+        f"f2={span[:2]}": 1.0,
+        f"e1={span[-1:]}|{c.label}": 1.0,
+        f"e2={span[-2:]}|{c.label}": 1.0,
+        f"e3={span[-3:]}|{c.label}": 1.0,
+        f"a1={after[:1]}": 1.0,
+        f"a2={after}": 1.0,
+        f"len={min(len(span), 30) // 3}": 1.0,
+    }
+    if PLACE.match(span):
+        feats["place_start"] = 1.0
+    if EDITION.search(span):
+        feats["edition_inside"] = 1.0
+    if EDITION.match(span):
+        feats["edition_start"] = 1.0
+    opens, closes = sum(span.count(q) for q in "“「『"), sum(span.count(q) for q in "”」』")
+    if opens != closes:
+        feats["unbalanced_quotes"] = 1.0
+    if opens:
+        feats["quoted"] = 1.0
+    for i in range(len(span) - 1):
+        feats[f"bg={span[i:i + 2]}"] = 1.0
+    return feats
+
+
+class NameCandidateClassifier(ClassifierMixin, BaseEstimator):
+    """fit(X, y): X a list of feature dicts (`candidate_features`), y AWARD/EVENT/NONE."""
+
+    def __init__(self, C: float = 2.0, max_iter: int = 2000, random_state: int = 0):
+        self.C = C
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    def fit(self, X: list[dict[str, float]], y: list[str]) -> "NameCandidateClassifier":
+        self.vectorizer_ = DictVectorizer(dtype=np.float32).fit(X)
+        self.model_ = LogisticRegression(C=self.C, max_iter=self.max_iter, random_state=self.random_state)
+        self.model_.fit(self.vectorizer_.transform(X), y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X: list[dict[str, float]]) -> np.ndarray:
+        if not X:
+            return np.zeros((0, len(self.classes_)))
+        return self.model_.predict_proba(self.vectorizer_.transform(X))
+
+    def predict(self, X: list[dict[str, float]]) -> np.ndarray:
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
+def extract(text: str, model: NameCandidateClassifier, threshold: float = 0.5) -> list[tuple[Candidate, float]]:
+    """The names in `text`: candidates the model labels AWARD/EVENT above `threshold`,
+    most confident first, never overlapping."""
+    cands = candidates(text, all_starts=True)
+    if not cands:
+        return []
+    proba = model.predict_proba([candidate_features(text, c) for c in cands])
+    classes = list(model.classes_)
+    none_col = classes.index(NONE) if NONE in classes else None
+    scored = []
+    for c, row in zip(cands, proba):
+        best = int(np.argmax([p if j != none_col else -1 for j, p in enumerate(row)]))
+        label, p = classes[best], float(row[best])
+        if p >= threshold and label == c.label:
+            scored.append((Candidate(c.start, c.end, label, c.cue), p))
+    scored.sort(key=lambda cp: -cp[1])
+    kept = select_non_overlapping([c for c, _ in scored])
+    confidence = {(c.start, c.end): p for c, p in scored}
+    return [(c, confidence[(c.start, c.end)]) for c in kept]

@@ -1,0 +1,259 @@
+"""The segment classifier: scikit-learn estimators over segments in their document context.
+
+A segment's label depends on more than its words: 加强… is a remedy under 下一步工作
+and an achievement under 主要成效; a sentence after 存在的问题 is likely a problem.
+So each segment is described by a *context* (plain dict, built the same way from gold
+records at training time and from a Doc at run time) and two estimators follow the
+scikit-learn API:
+
+- `SegmentFeaturizer` (transformer): character n-grams and jieba words of the
+  segment, words of its section headings, position, enumeration and number cues.
+- `StackedSegmentClassifier` (classifier): a linear model over those features, then a
+  second linear model over the first one's out-of-fold probabilities for the segment
+  and its neighbours — the sequence-aware part (problems are followed by remedies).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from .text_features import jieba_words, normalise_digits
+
+CLASS_LABELS = ("achievement", "problem", "remedy", "metric", "other")
+NEIGHBOURS = (-2, -1, 1, 2)
+
+ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]+是|[（(]?[一二三四五六七八九十\d]+[）)、.．])")
+MONEY_CUE = re.compile(r"\d\s*(?:万|亿)?元")
+PERCENT_CUE = re.compile(r"\d\s*%|百分之")
+COUNT_CUE = re.compile(r"\d\s*(?:人|名|位|场|个|项|次|件|家|所)")
+SCORE_CUE = re.compile(r"\d\s*分")
+FUTURE_CUE = re.compile(r"^(?:下一步|下步|今后|明年|\d{4}年(?:将|要)|将|拟|要|建议|计划)")
+
+
+def segment_contexts(
+    text: str, segments: list[dict[str, Any]], *, report_type: str | None = None, doc_id: Any = None
+) -> list[dict[str, Any]]:
+    """One context dict per segment (headings included, flagged), in text order.
+
+    `segments`: dicts with start, end, label ("heading" for headings) and `section`
+    (the heading texts above it, outermost first)."""
+    contexts: list[dict[str, Any]] = []
+    position = 0
+    for seg in segments:
+        seg_text = text[seg["start"] : seg["end"]]
+        is_heading = seg["label"] == "heading"
+        if is_heading:
+            position = 0
+        section = list(seg.get("section") or ())
+        contexts.append(
+            {
+                "doc_id": doc_id,
+                "text": seg_text,
+                "is_heading": is_heading,
+                "section": section + [seg_text] if is_heading else section,
+                "position": position,
+                "starts_paragraph": seg["start"] == 0 or text[seg["start"] - 1].isspace(),
+                "report_type": report_type or "unknown",
+            }
+        )
+        if not is_heading:
+            position += 1
+    return contexts
+
+
+def _bucket(n: int, edges: tuple[int, ...]) -> str:
+    for edge in edges:
+        if n <= edge:
+            return f"<={edge}"
+    return f">{edges[-1]}"
+
+
+def context_features(ctx: dict[str, Any]) -> dict[str, float]:
+    text = ctx["text"]
+    feats: dict[str, float] = {
+        f"pos={_bucket(ctx['position'], (0, 1, 3, 6))}": 1.0,
+        f"len={_bucket(len(text), (15, 30, 60, 120))}": 1.0,
+        f"type={ctx['report_type']}": 1.0,
+        f"ends={text.rstrip()[-1:] or '∅'}": 1.0,
+    }
+    if ctx["starts_paragraph"]:
+        feats["para_start"] = 1.0
+    if ENUMERATION.match(text):
+        feats["enumerated"] = 1.0
+    for name, cue in (("money", MONEY_CUE), ("percent", PERCENT_CUE), ("count", COUNT_CUE), ("score", SCORE_CUE), ("future", FUTURE_CUE)):
+        found = len(cue.findall(text))
+        if found:
+            feats[f"cue_{name}"] = 1.0
+            feats[f"cue_{name}_n"] = min(found, 5) / 5
+    digits = sum(ch.isdigit() for ch in text)
+    feats["digit_share"] = digits / max(1, len(text))
+    return feats
+
+
+def section_words(ctx: dict[str, Any]) -> str:
+    """The words of the headings above a segment, the nearest marked apart."""
+    words = []
+    for depth, heading in enumerate(reversed(ctx["section"][-3:])):
+        prefix = "h0_" if depth == 0 else "hx_"
+        words.extend(prefix + w for w in jieba_words(normalise_digits(heading)) if w.strip())
+    return " ".join(words) or "h_none"
+
+
+def _identity(items: Any) -> Any:
+    return items
+
+
+def _split_words(text: str) -> list[str]:
+    return text.split()
+
+
+class SegmentFeaturizer(TransformerMixin, BaseEstimator):
+    """Segment contexts → one sparse feature matrix."""
+
+    def __init__(self, char_ngram_min: int = 1, char_ngram_max: int = 3, min_df: int = 2):
+        self.char_ngram_min = char_ngram_min
+        self.char_ngram_max = char_ngram_max
+        self.min_df = min_df
+
+    def _parts(self, contexts: list[dict[str, Any]]):
+        texts = [normalise_digits(c["text"]) for c in contexts]
+        return texts, [section_words(c) for c in contexts], [context_features(c) for c in contexts]
+
+    def fit(self, contexts: list[dict[str, Any]], y: Any = None) -> "SegmentFeaturizer":
+        texts, sections, feats = self._parts(contexts)
+        self.chars_ = TfidfVectorizer(
+            analyzer="char", ngram_range=(self.char_ngram_min, self.char_ngram_max), min_df=self.min_df, sublinear_tf=True, dtype=np.float32
+        ).fit(texts)
+        self.words_ = TfidfVectorizer(
+            tokenizer=jieba_words, token_pattern=None, lowercase=False, min_df=self.min_df, sublinear_tf=True, dtype=np.float32
+        ).fit(texts)
+        self.sections_ = TfidfVectorizer(
+            tokenizer=_split_words, token_pattern=None, lowercase=False, min_df=1, sublinear_tf=True, dtype=np.float32
+        ).fit(sections)
+        self.context_ = DictVectorizer(dtype=np.float32).fit(feats)
+        return self
+
+    def transform(self, contexts: list[dict[str, Any]]):
+        texts, sections, feats = self._parts(contexts)
+        return sparse.hstack(
+            [
+                self.chars_.transform(texts),
+                self.words_.transform(texts),
+                self.sections_.transform(sections),
+                self.context_.transform(feats),
+            ],
+            format="csr",
+        )
+
+
+def neighbour_matrix(probas: np.ndarray, doc_ids: list[Any], heading_mask: np.ndarray | None = None) -> np.ndarray:
+    """For each row: its own probabilities and those of its neighbours in the same document
+    (zeros past the document's ends), plus whether each neighbour is a heading."""
+    n, k = probas.shape
+    blocks = [probas]
+    doc_ids_arr = np.asarray(doc_ids, dtype=object)
+    heads = np.zeros(n, dtype=np.float32) if heading_mask is None else heading_mask.astype(np.float32)
+    for offset in NEIGHBOURS:
+        shifted = np.zeros_like(probas)
+        flag = np.zeros((n, 1), dtype=np.float32)
+        idx = np.arange(n) + offset
+        valid = (idx >= 0) & (idx < n)
+        valid[valid] &= doc_ids_arr[idx[valid]] == doc_ids_arr[np.arange(n)[valid]]
+        shifted[valid] = probas[idx[valid]]
+        flag[valid, 0] = heads[idx[valid]]
+        blocks.extend([shifted, flag])
+    return np.hstack(blocks)
+
+
+class StackedSegmentClassifier(ClassifierMixin, BaseEstimator):
+    """Two-pass linear classifier over segment contexts.
+
+    `fit(contexts, y)` takes every segment of every document in text order, headings
+    included (their `y` is "heading"; they are context, never predicted), each context
+    carrying a `doc_id`. `predict_proba` returns probabilities over `classes_` (the five
+    sentence labels) for every context; rows of headings are meaningless and ignored."""
+
+    def __init__(self, char_ngram_min: int = 1, char_ngram_max: int = 3, C: float = 4.0, stack_C: float = 1.0, folds: int = 5, max_iter: int = 2000, random_state: int = 0):
+        self.char_ngram_min = char_ngram_min
+        self.char_ngram_max = char_ngram_max
+        self.C = C
+        self.stack_C = stack_C
+        self.folds = folds
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    def _first(self) -> LogisticRegression:
+        return LogisticRegression(C=self.C, max_iter=self.max_iter, class_weight="balanced", random_state=self.random_state)
+
+    def fit(self, contexts: list[dict[str, Any]], y: list[str]) -> "StackedSegmentClassifier":
+        y = np.asarray(y, dtype=object)
+        heads = np.array([c["is_heading"] for c in contexts])
+        docs = [c["doc_id"] for c in contexts]
+        self.classes_ = np.array([c for c in CLASS_LABELS if c in set(y[~heads])], dtype=object)
+        self.featurizer_ = SegmentFeaturizer(self.char_ngram_min, self.char_ngram_max).fit(contexts)
+        X = self.featurizer_.transform(contexts)
+        sentence_rows = np.flatnonzero(~heads)
+        # Out-of-fold first-pass probabilities, so that the second pass learns how much to
+        # trust neighbours' predictions as they will be at run time, not as memorised.
+        oof = np.zeros((len(contexts), len(self.classes_)), dtype=np.float64)
+        groups = np.asarray(docs, dtype=object)[sentence_rows]
+        n_folds = min(self.folds, len(set(groups)))
+        if n_folds >= 2:
+            for train_idx, test_idx in GroupKFold(n_splits=n_folds).split(sentence_rows, groups=groups):
+                model = self._first().fit(X[sentence_rows[train_idx]], y[sentence_rows[train_idx]])
+                oof[sentence_rows[test_idx]] = self._align(model, model.predict_proba(X[sentence_rows[test_idx]]))
+        self.first_ = self._first().fit(X[sentence_rows], y[sentence_rows])
+        if n_folds < 2:
+            oof[sentence_rows] = self._align(self.first_, self.first_.predict_proba(X[sentence_rows]))
+        Z = neighbour_matrix(oof, docs, heads)
+        self.second_ = LogisticRegression(C=self.stack_C, max_iter=self.max_iter, class_weight="balanced", random_state=self.random_state)
+        self.second_.fit(Z[sentence_rows], y[sentence_rows])
+        return self
+
+    def _align(self, model: LogisticRegression, proba: np.ndarray) -> np.ndarray:
+        out = np.zeros((proba.shape[0], len(self.classes_)))
+        for j, cls in enumerate(model.classes_):
+            out[:, list(self.classes_).index(cls)] = proba[:, j]
+        return out
+
+    def first_pass_proba(self, contexts: list[dict[str, Any]]) -> np.ndarray:
+        return self._align(self.first_, self.first_.predict_proba(self.featurizer_.transform(contexts)))
+
+    def predict_proba(self, contexts: list[dict[str, Any]]) -> np.ndarray:
+        if not contexts:
+            return np.zeros((0, len(self.classes_)))
+        first = self.first_pass_proba(contexts)
+        heads = np.array([c["is_heading"] for c in contexts])
+        first[heads] = 0.0
+        Z = neighbour_matrix(first, [c["doc_id"] for c in contexts], heads)
+        return self._align(self.second_, self.second_.predict_proba(Z))
+
+    def predict(self, contexts: list[dict[str, Any]]) -> np.ndarray:
+        return self.classes_[self.predict_proba(contexts).argmax(axis=1)]
+
+
+class LinearSegmentClassifier(StackedSegmentClassifier):
+    """The first pass alone: the context-aware linear baseline (approach a)."""
+
+    def fit(self, contexts: list[dict[str, Any]], y: list[str]) -> "LinearSegmentClassifier":
+        y = np.asarray(y, dtype=object)
+        heads = np.array([c["is_heading"] for c in contexts])
+        self.classes_ = np.array([c for c in CLASS_LABELS if c in set(y[~heads])], dtype=object)
+        self.featurizer_ = SegmentFeaturizer(self.char_ngram_min, self.char_ngram_max).fit(contexts)
+        rows = np.flatnonzero(~heads)
+        self.first_ = self._first().fit(self.featurizer_.transform([contexts[i] for i in rows]), y[rows])
+        return self
+
+    def predict_proba(self, contexts: list[dict[str, Any]]) -> np.ndarray:
+        if not contexts:
+            return np.zeros((0, len(self.classes_)))
+        return self.first_pass_proba(contexts)

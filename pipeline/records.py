@@ -1,0 +1,158 @@
+"""Doc → plain records: the one view that every output format is written from.
+
+`doc_to_record` turns a processed Doc into the ANNOTATION.md §3 JSON object (plus
+our extra keys); `record_to_rows` flattens that object into rows of the three tables
+(`documents`, `segments`, `entities`) that the CSV, Parquet, SQLite and DuckDB writers
+store. Writers import this module only, never spaCy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from typing import Any
+
+SEGMENT_LABELS = ("achievement", "problem", "remedy", "metric", "other", "heading")
+ENTITY_LABELS = ("MONEY", "PEOPLE_COUNT", "PERCENT", "QUANTITY", "AWARD", "EVENT")
+NUMERIC_LABELS = frozenset({"MONEY", "PEOPLE_COUNT", "PERCENT", "QUANTITY"})
+SECTION_SEPARATOR = " > "
+
+# Column order of each table: the same in every format, documented in the README.
+DOCUMENT_COLUMNS = (
+    "id", "source", "sha256", "chars", "encoding", "org", "year", "report_type",
+    "status", "error", "model_version", "processed_at",
+)
+SEGMENT_COLUMNS = ("doc_id", "index", "start", "end", "section", "label") + tuple(
+    f"score_{label}" for label in SEGMENT_LABELS
+) + ("text",)
+ENTITY_COLUMNS = (
+    "doc_id", "segment_index", "start", "end", "label", "text", "value", "value_max",
+    "unit", "currency", "approx", "matched_by",
+)
+TABLES = {"documents": DOCUMENT_COLUMNS, "segments": SEGMENT_COLUMNS, "entities": ENTITY_COLUMNS}
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def doc_to_record(doc, *, doc_id: str, source: str | None = None, include_text: bool = False, model_version: str | None = None) -> dict[str, Any]:
+    """The JSON object for one processed Doc (ANNOTATION.md §3 keys, plus ours)."""
+    segments = list(doc.spans["segments"]) if "segments" in doc.spans else []
+    seg_records = []
+    for span in segments:
+        scores = span._.scores
+        seg_records.append(
+            {
+                "start": span.start_char,
+                "end": span.end_char,
+                "text": span.text,
+                "label": span.label_,
+                "scores": {k: round(float(v), 4) for k, v in scores.items()} if scores else None,
+                "section": list(span._.section or ()),
+            }
+        )
+    ends = [s["end"] for s in seg_records]
+    ent_records = []
+    for ent in doc.ents:
+        rec: dict[str, Any] = {"start": ent.start_char, "end": ent.end_char, "text": ent.text, "label": ent.label_}
+        if ent.label_ in NUMERIC_LABELS:
+            rec["value"] = ent._.value
+            rec["approx"] = bool(ent._.approx)
+            if ent._.value_max is not None:
+                rec["value_max"] = ent._.value_max
+            if ent._.unit:
+                rec["unit"] = ent._.unit
+            if ent._.currency and ent._.currency != "CNY":
+                rec["currency"] = ent._.currency
+        rec["matched_by"] = ent._.matched_by
+        rec["segment"] = _segment_index(ends, ent.start_char)
+        ent_records.append(rec)
+    record: dict[str, Any] = {
+        "id": doc_id,
+        "source": source,
+        "sha256": text_sha256(doc.text),
+        "chars": len(doc.text),
+        "encoding": doc._.encoding,
+        "report": doc._.report or {},
+        "model_version": model_version,
+        "furniture": [list(f) for f in (doc._.furniture or [])],
+        "segments": seg_records,
+        "entities": ent_records,
+    }
+    if include_text:
+        record["text"] = doc.text
+    return record
+
+
+def failure_record(*, doc_id: str, source: str | None, error: str, sha256: str | None = None, model_version: str | None = None) -> dict[str, Any]:
+    """The record of a document that could not be read or processed: kept, never dropped."""
+    return {
+        "id": doc_id, "source": source, "sha256": sha256, "chars": None, "encoding": None,
+        "report": {}, "model_version": model_version, "status": "failed", "error": error,
+        "segments": [], "entities": [],
+    }
+
+
+def _segment_index(ends: list[int], offset: int) -> int | None:
+    import bisect
+
+    i = bisect.bisect_right(ends, offset)
+    return i if i < len(ends) else None
+
+
+def record_to_rows(record: dict[str, Any], *, processed_at: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Flatten one record into rows of the `documents`, `segments` and `entities` tables."""
+    report = record.get("report") or {}
+    doc_row = {
+        "id": record["id"],
+        "source": record.get("source"),
+        "sha256": record.get("sha256"),
+        "chars": record.get("chars"),
+        "encoding": record.get("encoding"),
+        "org": report.get("org"),
+        "year": report.get("year"),
+        "report_type": report.get("report_type"),
+        "status": record.get("status", "ok"),
+        "error": record.get("error"),
+        "model_version": record.get("model_version"),
+        "processed_at": processed_at or now_iso(),
+    }
+    seg_rows = []
+    for index, seg in enumerate(record.get("segments", [])):
+        scores = seg.get("scores") or {}
+        row = {
+            "doc_id": record["id"],
+            "index": index,
+            "start": seg["start"],
+            "end": seg["end"],
+            "section": SECTION_SEPARATOR.join(seg.get("section") or ()),
+            "label": seg["label"],
+        }
+        for label in SEGMENT_LABELS:
+            row[f"score_{label}"] = scores.get(label)
+        row["text"] = seg.get("text")
+        seg_rows.append(row)
+    ent_rows = []
+    for ent in record.get("entities", []):
+        ent_rows.append(
+            {
+                "doc_id": record["id"],
+                "segment_index": ent.get("segment"),
+                "start": ent["start"],
+                "end": ent["end"],
+                "label": ent["label"],
+                "text": ent.get("text"),
+                "value": ent.get("value"),
+                "value_max": ent.get("value_max"),
+                "unit": ent.get("unit"),
+                "currency": ent.get("currency"),
+                "approx": ent.get("approx"),
+                "matched_by": ent.get("matched_by"),
+            }
+        )
+    return {"documents": [doc_row], "segments": seg_rows, "entities": ent_rows}

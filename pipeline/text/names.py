@@ -1,0 +1,206 @@
+"""AWARD and EVENT candidates by rule: pure functions over text.
+
+Names end in a recognisable head (…奖, …先进集体, …代表大会, …艺术节, …培训班) but
+start wherever the writer began naming, so the matcher proposes, for each head it
+finds, a few possible starts: after the trigger verb (荣获, 举办…), after the last
+punctuation, at an edition marker (第N届, 首届, 2023年) or at an opening quote.
+`best_guess` picks one start by fixed preference (the rules-only matcher); the
+trained chooser in `pipeline.learn.names` scores every candidate instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CN_NUM = "一二三四五六七八九十百零〇两"
+AWARD_HEADS = (
+    r"(?:[一二三等特金银铜]等?奖|优秀奖|金奖|银奖|铜奖|大奖|提名奖|特别奖|贡献奖|成就奖|创新奖|进步奖|奖章|奖状|杯|奖)"
+)
+HONOUR_HEADS = (
+    r"(?:先进集体|先进个人|先进单位|先进工作者|先进基层党组织|优秀共产党员|优秀党务工作者|文明单位|文明校园|文明村镇|"
+    r"文明家庭|示范单位|示范基地|示范点|示范区|青年文明号|青年五四奖章|三八红旗集体|三八红旗手|巾帼文明岗|巾帼建功标兵|"
+    r"劳动模范|工人先锋号|五一劳动奖章|五一劳动奖状|标兵|模范集体|模范个人|最美[\u4e00-\u9fff]{1,6}|优秀组织单位|"
+    r"优秀案例|典型案例|突出贡献奖|星级[\u4e00-\u9fff]{1,4})"
+)
+EVENT_HEADS = (
+    r"(?:代表大会|全体会议|全会|工作会议|推进会|现场会|座谈会|研讨会|交流会|表彰大会|动员大会|年会|峰会|论坛|"
+    r"培训班|研修班|训练营|运动会|博览会|交易会|展销会|招聘会|洽谈会|推介会|发布会|"
+    r"展览|作品展|成果展|摄影展|书画展|美术展|书法展|展演|汇演|会演|演出|晚会|音乐会|诗会|朗诵会|音乐节|艺术节|文化节|旅游节|"
+    r"读书节|阅读节|电影节|戏剧节|体育节|美食节|购物节|丰收节|文化季|艺术季|演出季|文化周|宣传周|活动周|宣传月|活动月|"
+    r"技能大赛|职业技能竞赛|大赛|竞赛|比赛|联赛|锦标赛|邀请赛|挑战赛|马拉松|公开课|讲座|宣讲会|评选|嘉年华|庙会|"
+    r"专题活动|主题活动|系列活动|志愿活动|比武|"
+    # short generic heads: many false starts, which the trained chooser learns to reject
+    r"会议|大会|观摩会|恳谈会|赛马会|活动|马拉松赛|赛|演练|演习|仪式|典礼|分会场|集训营|训练营|轮训班|班|营|"
+    r"科普日|[\u4e00-\u9fff]{1,4}日|[\u4e00-\u9fff]{1,4}月|[\u4e00-\u9fff]{1,3}季|[\u4e00-\u9fff]{1,3}周|节|展|会)"
+)
+TRIGGERS = (
+    "荣获|获得|获评|获|荣膺|斩获|摘得|夺得|捧得|喜获|被评为|评为|被授予|授予|被命名为|命名为|入选|"
+    "举办|举行|承办|协办|主办|召开|组织|组织开展|开展|参加|参与|出席|筹办|策划|启动|推出|成功举办|圆满完成|完成"
+)
+TRIGGER_RE = re.compile(f"(?:{TRIGGERS})")
+TRIGGER_WORDS = tuple(TRIGGERS.split("|"))
+EDITION_RE = re.compile(rf"第[{CN_NUM}\d]+[届次期]|首届|\d{{4}}(?:年度?|—\d{{4}}年度?)?")
+QUOTE_OPEN = "“「『《\""
+STOP_CHARS = set("，。；：！？、,;:!?\n\t 　")
+NAME_CHARS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z·—\-“”「」『』《》\"]")
+LEADING_JUNK = re.compile(r"^(?:了|在|的|并|和|与|及|为|中|上|期间|还|也|又|共|等|均|先后|分别|成功|圆满|积极|首次|连续|再次|年|月|日)+")
+MAX_NAME = 40
+MIN_NAME = 3
+
+HEAD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("AWARD", re.compile(AWARD_HEADS)),
+    ("AWARD", re.compile(HONOUR_HEADS)),
+    ("EVENT", re.compile(EVENT_HEADS)),
+)
+# Words that make a would-be name a programme, list or routine meeting (ANNOTATION.md §2).
+NOT_NAMES = re.compile(r"(行动|工程|计划|名单|扶持项目|党组会|局务会|办公会|例会|支部会|全体干部职工大会)$")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    label: str
+    cue: str  # what chose the start: trigger, punct, edition, quote
+
+
+QUOTED_RE = re.compile(r"[“「『]([^“”「」『』\n]{2,24})[”」』]")
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int, str]]:
+    """Quoted names (“送戏下乡”): their contents, with or without the quotes, as EVENT ends."""
+    out = []
+    for m in QUOTED_RE.finditer(text):
+        out.append((m.start(1), m.end(1), "EVENT"))
+        out.append((m.start(), m.end(), "EVENT"))
+    return out
+
+
+def _head_ends(text: str) -> list[tuple[int, int, str]]:
+    """(head start, head end, label) for every head word, longest per end."""
+    found: dict[int, tuple[int, str]] = {}
+    for label, pattern in HEAD_PATTERNS:
+        for m in pattern.finditer(text):
+            end = m.end()
+            # a head inside a longer word (奖 in 奖励, 会 in 会员) is no head
+            if text[end : end + 1] in ("励", "金", "补", "员", "议", "计", "场", "馆", "品", "项", "助", "学"):
+                continue
+            if end not in found or m.start() < found[end][0]:
+                found[end] = (m.start(), label)
+    return [(s, e, label) for e, (s, label) in sorted(found.items())]
+
+
+def _left_limit(text: str, head_start: int) -> int:
+    """How far left a name may reach: to the last stop character, at most MAX_NAME."""
+    i = head_start
+    floor = max(0, head_start - MAX_NAME)
+    depth = 0
+    while i > floor:
+        ch = text[i - 1]
+        if ch in "”」』》":
+            depth += 1
+        elif ch in "“「『《":
+            depth = max(0, depth - 1)
+        elif ch in STOP_CHARS and depth == 0:
+            break
+        i -= 1
+    return i
+
+
+AWARD_TRIGGER_RE = re.compile(r"(?:荣获|获评|被评为|评为|被授予|授予|被命名为|命名为|获得|荣膺|摘得|夺得|捧得|喜获|斩获|获)")
+TITLE_WORD_RE = re.compile(r"(?:荣誉称号|等荣誉称号|称号|荣誉|殊荣)")
+LIST_SPLIT_RE = re.compile(r"(?:和|及|以及|、)")
+
+
+def _trigger_phrase_ends(text: str) -> list[tuple[int, int, str]]:
+    """Ends of honours named after an award trigger without a known head
+    (被评为全国文明城区; 授予…荣誉称号): before 称号, a list joiner or the next stop."""
+    out = []
+    for m in AWARD_TRIGGER_RE.finditer(text):
+        i = m.end()
+        limit = min(len(text), i + MAX_NAME)
+        j = i
+        while j < limit and text[j] not in STOP_CHARS:
+            j += 1
+        phrase = text[i:j]
+        title = TITLE_WORD_RE.search(phrase)
+        stop = i + title.start() if title else j
+        ends = {stop}
+        for split in LIST_SPLIT_RE.finditer(text, i, stop):
+            ends.add(split.start())
+        # the head position sits just before the end, so that starts after a list
+        # joiner (获评全国文明城市、国家卫生城市) are reachable too
+        out.extend((max(i, e - MIN_NAME), e, "AWARD") for e in ends if e - i >= MIN_NAME)
+    return out
+
+
+def position_cue(text: str, start: int, limit: int) -> str:
+    """What stands just before a candidate start: the evidence that a name begins there."""
+    if start == limit:
+        return "punct"
+    before = text[max(0, start - 4) : start]
+    if TRIGGER_RE.search(before + "\0") and any(before.endswith(t) for t in TRIGGERS.split("|")):
+        return "trigger"
+    if text[start] in QUOTE_OPEN:
+        return "quote"
+    if EDITION_RE.match(text, start):
+        return "edition"
+    return "inner"
+
+
+def candidates(text: str, *, all_starts: bool = False) -> list[Candidate]:
+    """Plausible AWARD/EVENT spans. Each end comes from a head word (…奖, …大会, …节) or
+    an award trigger phrase; starts are the cue positions (trigger, quote, edition,
+    stop character) or, with `all_starts`, every position back to the last stop
+    character, for a trained chooser to rank."""
+    ends = _head_ends(text) + _trigger_phrase_ends(text) + _quoted_spans(text)
+    out: dict[tuple[int, int, str], Candidate] = {}
+    for head_start, end, label in ends:
+        limit = _left_limit(text, head_start)
+        if all_starts:
+            positions = range(limit, max(limit, end - MIN_NAME) + 1)
+        else:
+            positions = [limit] + [limit + m.end() for m in TRIGGER_RE.finditer(text, limit, head_start)]
+            positions += [m.start() for m in EDITION_RE.finditer(text, limit, head_start)]
+            positions += [i for i in range(limit, head_start) if text[i] in QUOTE_OPEN]
+        for start in positions:
+            if start >= end or start > head_start:
+                continue
+            span = text[start:end]
+            if len(span) < MIN_NAME or len(span) > MAX_NAME or NOT_NAMES.search(span) or span[0] in STOP_CHARS:
+                continue
+            key = (start, end, label)
+            if key not in out:
+                out[key] = Candidate(start, end, label, position_cue(text, start, limit))
+    return sorted(out.values(), key=lambda c: (c.start, c.end))
+
+
+CUE_PREFERENCE = {"quote": 0, "trigger": 1, "edition": 2, "punct": 3, "inner": 4}
+
+
+def best_guess(text: str) -> list[Candidate]:
+    """The rules-only matcher: for each head, the start with the strongest cue (the
+    leftmost quote or edition marker, else the nearest trigger, else the last stop),
+    then the longest non-overlapping names."""
+    by_end: dict[tuple[int, str], list[Candidate]] = {}
+    for c in candidates(text):
+        if c.cue != "inner":
+            by_end.setdefault((c.end, c.label), []).append(c)
+    chosen = []
+    for options in by_end.values():
+        def rank(c: Candidate) -> tuple[int, int]:
+            nearest_first = -c.start if c.cue == "trigger" else c.start
+            return (CUE_PREFERENCE[c.cue], nearest_first)
+
+        chosen.append(min(options, key=rank))
+    return select_non_overlapping(sorted(chosen, key=lambda c: (-(c.end - c.start), c.start)))
+
+
+def select_non_overlapping(ranked: list[Candidate]) -> list[Candidate]:
+    """Greedy: keep each candidate in order unless it overlaps one already kept."""
+    kept: list[Candidate] = []
+    for c in ranked:
+        if all(c.end <= k.start or c.start >= k.end for k in kept):
+            kept.append(c)
+    return sorted(kept, key=lambda c: c.start)

@@ -1,0 +1,135 @@
+"""The Chinese word tokenizer, registered as `jixiao.tokenizer.v1`.
+
+spaCy's own zh tokenizer passes no user dictionary to jieba, and entity spans must
+fall on token boundaries (SpanGroups are not re-indexed when tokens are split later),
+so this tokenizer takes a domain dictionary and a `boundaries` function: every offset
+it returns becomes a token boundary. The default boundaries are those of the numeric
+rule matcher and of sentence ends, which is what keeps every rule entity and every
+segment aligned.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+from spacy.tokens import Doc
+from spacy.util import get_words_and_spaces, registry
+from spacy.vocab import Vocab
+
+from .errors import ConfigError
+
+
+class Segmenter(str, Enum):
+    jieba = "jieba"
+    pkuseg = "pkuseg"
+    char = "char"
+
+
+Boundaries = Callable[[str], Iterable[int]]
+
+
+def split_at(words: list[str], cuts: set[int]) -> list[str]:
+    """Split `words` (which concatenate to a text) so that every offset in `cuts` is a boundary."""
+    if not cuts:
+        return words
+    out: list[str] = []
+    pos = 0
+    for word in words:
+        end = pos + len(word)
+        inner = sorted(c for c in cuts if pos < c < end) if len(word) > 1 else ()
+        last = pos
+        for cut in inner:
+            out.append(word[last - pos : cut - pos])
+            last = cut
+        out.append(word[last - pos :])
+        pos = end
+    return out
+
+
+class JixiaoTokenizer:
+    def __init__(
+        self,
+        vocab: Vocab,
+        *,
+        segmenter: Segmenter = Segmenter.jieba,
+        user_dict: Optional[Path] = None,
+        pkuseg_model: Optional[Path] = None,
+        boundaries: Optional[Boundaries] = None,
+    ):
+        self.vocab = vocab
+        self.segmenter = Segmenter(segmenter)
+        self.user_dict = Path(user_dict) if user_dict else None
+        self.pkuseg_model = Path(pkuseg_model) if pkuseg_model else None
+        self.boundaries = boundaries
+        self._cut = self._make_cutter()
+
+    def _make_cutter(self) -> Callable[[str], list[str]]:
+        if self.segmenter is Segmenter.char:
+            return list
+        if self.segmenter is Segmenter.pkuseg:
+            if self.pkuseg_model is None or not self.pkuseg_model.exists():
+                raise ConfigError(
+                    "pkuseg needs a local model directory; named models cannot be downloaded here",
+                    value=str(self.pkuseg_model),
+                    fix="train one with spacy_pkuseg.train(...) and set [nlp.tokenizer] pkuseg_model to its path, or use segmenter = \"jieba\"",
+                )
+            import spacy_pkuseg
+
+            seg = spacy_pkuseg.pkuseg(str(self.pkuseg_model), user_dict=str(self.user_dict) if self.user_dict else "default")
+            return seg.cut
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tk = jieba.Tokenizer()
+        if self.user_dict is not None:
+            if not self.user_dict.exists():
+                raise ConfigError("the jieba user dictionary does not exist", value=str(self.user_dict), fix="fix [paths] user_dict in config.cfg")
+            tk.load_userdict(str(self.user_dict))
+        return lambda text: tk.lcut(text, HMM=True)
+
+    def __call__(self, text: str) -> Doc:
+        words = [w for w in self._cut(text) if w]
+        if self.boundaries is not None:
+            words = split_at(words, set(self.boundaries(text)))
+        words, spaces = get_words_and_spaces(words, text)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000):
+        for text in texts:
+            yield self(text)
+
+    # The pipeline is always rebuilt from config.cfg, so there is no state to save.
+    def to_bytes(self, **kwargs) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs) -> "JixiaoTokenizer":
+        return self
+
+    def to_disk(self, path, **kwargs) -> None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+
+    def from_disk(self, path, **kwargs) -> "JixiaoTokenizer":
+        return self
+
+
+@registry.tokenizers("jixiao.tokenizer.v1")
+def create_tokenizer(
+    segmenter: Segmenter = Segmenter.jieba,
+    user_dict: Optional[str] = None,
+    pkuseg_model: Optional[str] = None,
+    boundaries: Optional[Boundaries] = None,
+) -> Callable:
+    def make(nlp) -> JixiaoTokenizer:
+        return JixiaoTokenizer(
+            nlp.vocab,
+            segmenter=segmenter,
+            user_dict=Path(user_dict) if user_dict else None,
+            pkuseg_model=Path(pkuseg_model) if pkuseg_model else None,
+            boundaries=boundaries,
+        )
+
+    return make

@@ -1,0 +1,57 @@
+"""JSONL: one document record a line, exactly the ANNOTATION.md §3 view plus our keys."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+
+class JsonlWriter:
+    def __init__(self, path: Path, *, resume: bool = False):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._done = self._read_done() if resume else {}
+        # A line is written whole and flushed, so a killed run leaves at most one torn last
+        # line, which _read_done skips and the rerun writes again.
+        self._fh = open(self.path, "a" if resume else "w", encoding="utf-8")
+        if resume and self._torn_tail():
+            self._fh.write("\n")
+
+    def _read_done(self) -> dict[str, tuple[str | None, str | None]]:
+        done: dict[str, tuple[str | None, str | None]] = {}
+        if not self.path.exists():
+            return done
+        with open(self.path, encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                if rec.get("status", "ok") == "ok":
+                    done[rec["id"]] = (rec.get("sha256"), rec.get("model_version"))
+        return done
+
+    def _torn_tail(self) -> bool:
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            return False
+        with open(self.path, "rb") as fh:
+            fh.seek(-1, 2)
+            return fh.read(1) != b"\n"
+
+    def done(self) -> dict[str, tuple[str | None, str | None]]:
+        """id → (sha256, model_version) of documents already written successfully."""
+        return self._done
+
+    def write(self, record: dict[str, Any]) -> None:
+        self._fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._fh.flush()
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __enter__(self) -> "JsonlWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
