@@ -46,7 +46,10 @@ def load(config: str | Path | None = None, *, overrides: dict[str, Any] | None =
     `exclude` leaves components out (e.g. `["jixiao_classifier"]`)."""
     from spacy.util import load_model_from_config
 
-    from . import components, tokenizer  # noqa: F401  (register factories and the tokenizer)
+    from . import tokenizer  # noqa: F401  (registers the tokenizer)
+    from .components import register_all
+
+    register_all()
 
     cfg = load_config(config, overrides)
     nlp = load_model_from_config(cfg, auto_fill=True, validate=True, exclude=list(exclude))

@@ -87,7 +87,8 @@ def _strip_entities(raw: str, path: str, lineno: int) -> tuple[str, list[tuple[i
             raise MarkupError(path, lineno, f"unknown entity label {label!r}; use one of {', '.join(ENTITY_LABELS)}")
         if not inner.strip():
             raise MarkupError(path, lineno, f"empty entity {m.group(0)!r}")
-        if inner != inner.strip() or inner[0] in "“《\"" or inner[-1] in "”》\"":
+        outer_quoted = len(inner) > 1 and (inner[0], inner[-1]) in (("“", "”"), ("《", "》"), ('"', '"'), ("「", "」"))
+        if inner != inner.strip() or outer_quoted:
             raise MarkupError(path, lineno, f"entity {m.group(0)!r} starts or ends with a space or an outer quote; keep those outside the braces")
         out.append(raw[pos : m.start()])
         start = sum(len(p) for p in out)

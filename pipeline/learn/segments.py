@@ -29,7 +29,7 @@ from sklearn.model_selection import GroupKFold
 from .text_features import jieba_words, normalise_digits
 
 CLASS_LABELS = ("achievement", "problem", "remedy", "metric", "other")
-NEIGHBOURS = (-2, -1, 1, 2)
+NEIGHBOURS = (-3, -2, -1, 1, 2, 3)
 
 ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]+是|[（(]?[一二三四五六七八九十\d]+[）)、.．])")
 MONEY_CUE = re.compile(r"\d\s*(?:万|亿)?元")
@@ -171,6 +171,26 @@ def neighbour_matrix(probas: np.ndarray, doc_ids: list[Any], heading_mask: np.nd
         shifted[valid] = probas[idx[valid]]
         flag[valid, 0] = heads[idx[valid]]
         blocks.extend([shifted, flag])
+    # what the document (and the stretch since the last heading) is mostly about:
+    # a run of plans without headings, as in a government work report, reads as plans
+    doc_mean = np.zeros_like(probas)
+    section_mean = np.zeros_like(probas)
+    start = 0
+    for end in range(1, n + 1):
+        if end == n or doc_ids_arr[end] != doc_ids_arr[start]:
+            rows = slice(start, end)
+            body = ~heads[rows].astype(bool)
+            if body.any():
+                doc_mean[rows] = probas[rows][body].mean(axis=0)
+            section_start = start
+            for i in range(start, end + 1):
+                if i == end or heads[i]:
+                    block = slice(section_start, i)
+                    if i > section_start:
+                        section_mean[block] = probas[block].mean(axis=0)
+                    section_start = i + 1
+            start = end
+    blocks.extend([doc_mean, section_mean])
     return np.hstack(blocks)
 
 

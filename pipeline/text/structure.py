@@ -21,6 +21,8 @@ TERMINATORS = frozenset("。！？；!?;")
 CLOSERS = frozenset("”’」』）)\"'》")
 # Pairs inside which a terminator never ends a sentence (ANNOTATION.md §1).
 PAIRS = {"《": "》", "“": "”", "「": "」", "『": "』", "‘": "’", "〈": "〉"}
+# After a quoted sentence, these mean the outer sentence goes on (“好！”，群众说).
+CONTINUATIONS = frozenset("，,、：:")
 # A line ending in one of these ends its paragraph even without a terminator.
 PARAGRAPH_FINAL = frozenset("：:")
 
@@ -53,6 +55,7 @@ FURNITURE_PATTERNS = (
     re.compile(r"^\d{1,4}\s*[/／]\s*\d{1,4}$"),
     re.compile(r"^(page|Page|PAGE)\s*\d{1,4}(\s*(of|/)\s*\d{1,4})?$"),
 )
+HEADER_PUNCTUATION = frozenset("，。；：、,;:！？!?")  # a running header is a bare title
 MAX_HEADING_WIDTH = 60
 MAX_TITLE_WIDTH = 50
 MAX_STRAY_STOP_TITLE_WIDTH = 40
@@ -127,7 +130,7 @@ def furniture_lines(lines: list[Line]) -> set[int]:
     counts = Counter(line.text for line in lines if line.width <= MAX_RUNNING_HEADER_WIDTH)
     seen: set[str] = set()
     for i, line in enumerate(lines):
-        if counts.get(line.text, 0) >= 3 and not ends_sentence(line.text):
+        if counts.get(line.text, 0) >= 3 and not any(ch in HEADER_PUNCTUATION for ch in line.text):
             if line.text in seen:
                 found.add(i)
             seen.add(line.text)
@@ -223,7 +226,8 @@ def sentence_ends(text: str) -> list[int]:
         ch = text[i]
         if i in pairs:
             close = pairs[i]
-            if close - 1 > i and text[close - 1] in TERMINATORS and ch != "《":
+            follows = text[close + 1 : close + 2]
+            if close - 1 > i and text[close - 1] in TERMINATORS and ch != "《" and follows not in CONTINUATIONS:
                 # “…完成了。” : the quoted sentence ends the outer one after its closer
                 j = close + 1
                 while j < n and (text[j] in TERMINATORS or text[j] in "”’」』）)"):
@@ -305,7 +309,7 @@ def _title_block(lines: list[Line], layout: Layout) -> int:
     for line in lines:
         if (
             line.width > MAX_TITLE_WIDTH
-            or ends_sentence(line.text)
+            or any(ch in TERMINATORS for ch in line.text)
             or line.text[-1] in "：:，,、"
             or heading_style(line.text) not in (None, "appendix")
         ):
