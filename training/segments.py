@@ -29,16 +29,27 @@ def record_contexts(record: dict[str, Any], segments: list[dict[str, Any]] | Non
     return segment_contexts(record["text"], with_sections, report_type=record_report_type(record), doc_id=record["id"])
 
 
-def dataset(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+def headless(record: dict[str, Any]) -> dict[str, Any]:
+    """The record as it would read with its headings lost (a passage cut from a longer
+    report, or a layout that extraction flattened)."""
+    return {**record, "id": f"{record['id']}#headless", "segments": [s for s in record["segments"] if s["label"] != "heading"]}
+
+
+def dataset(records: list[dict[str, Any]], *, augment_headless: bool = False) -> tuple[list[dict[str, Any]], list[str]]:
+    """Contexts and labels of every segment. With `augment_headless`, each document is
+    seen a second time without headings, so that the model cannot lean on section
+    headings alone: real passages often have none, our written reports always do."""
     contexts, labels = [], []
     for record in records:
-        contexts.extend(record_contexts(record))
-        labels.extend(s["label"] for s in record["segments"])
+        variants = [record, headless(record)] if augment_headless else [record]
+        for variant in variants:
+            contexts.extend(record_contexts(variant))
+            labels.extend(s["label"] for s in variant["segments"])
     return contexts, labels
 
 
-def train(records: list[dict[str, Any]], *, approach: str = "stacked_linear", **settings: Any):
-    contexts, labels = dataset(records)
+def train(records: list[dict[str, Any]], *, approach: str = "stacked_linear", augment_headless: bool = True, **settings: Any):
+    contexts, labels = dataset(records, augment_headless=augment_headless)
     model = APPROACHES[approach](**settings)
     return model.fit(contexts, labels)
 

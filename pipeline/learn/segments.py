@@ -36,6 +36,15 @@ MONEY_CUE = re.compile(r"\d\s*(?:万|亿)?元")
 PERCENT_CUE = re.compile(r"\d\s*%|百分之")
 COUNT_CUE = re.compile(r"\d\s*(?:人|名|位|场|个|项|次|件|家|所)")
 SCORE_CUE = re.compile(r"\d\s*分")
+# What a section heading announces, by the words reports use for it: generalises to
+# headings phrased differently from any in the corpus.
+HEADING_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("problem", re.compile(r"问题|不足|差距|困难|挑战|短板|风险|偏差|原因")),
+    ("remedy", re.compile(r"措施|建议|下一步|打算|计划|思路|安排|重点工作|主要任务|整改|改进|展望|意见|今后|明年|\d{4}年工作")),
+    ("achievement", re.compile(r"成效|成绩|成果|完成情况|进展|亮点|做法|主要工作|工作开展|回顾|实现情况|履职")),
+    ("metric", re.compile(r"预算|资金|经费|执行|收支|决算|得分|评分|人员|资产|指标|结转|结余|财务")),
+    ("other", re.compile(r"概况|基本情况|职责|职能|目标设立|总体目标|依据|方法|评价工作|组织|背景|说明|机构")),
+)
 FUTURE_CUE = re.compile(r"^(?:下一步|下步|今后|明年|\d{4}年(?:将|要)|将|拟|要|建议|计划)")
 
 
@@ -70,6 +79,13 @@ def segment_contexts(
     return contexts
 
 
+def strip_enumeration(text: str) -> str:
+    """The sentence without its list marker (一是, （二）, 3.): the marker says "a list item",
+    which `context_features` keeps as a flag, not which kind of item — left in the
+    n-grams it taught the model that lists are problems and remedies."""
+    return ENUMERATION.sub("", text, count=1)
+
+
 def _bucket(n: int, edges: tuple[int, ...]) -> str:
     for edge in edges:
         if n <= edge:
@@ -94,6 +110,10 @@ def context_features(ctx: dict[str, Any]) -> dict[str, float]:
         if found:
             feats[f"cue_{name}"] = 1.0
             feats[f"cue_{name}_n"] = min(found, 5) / 5
+    for depth, heading in enumerate(reversed(ctx["section"][-3:])):
+        for topic, pattern in HEADING_TOPICS:
+            if pattern.search(heading):
+                feats[f"topic{'0' if depth == 0 else 'x'}={topic}"] = 1.0
     digits = sum(ch.isdigit() for ch in text)
     feats["digit_share"] = digits / max(1, len(text))
     return feats
@@ -125,7 +145,7 @@ class SegmentFeaturizer(TransformerMixin, BaseEstimator):
         self.min_df = min_df
 
     def _parts(self, contexts: list[dict[str, Any]]):
-        texts = [normalise_digits(c["text"]) for c in contexts]
+        texts = [normalise_digits(strip_enumeration(c["text"])) for c in contexts]
         return texts, [section_words(c) for c in contexts], [context_features(c) for c in contexts]
 
     def fit(self, contexts: list[dict[str, Any]], y: Any = None) -> "SegmentFeaturizer":
