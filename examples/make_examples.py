@@ -1,4 +1,4 @@
-"""Regenerate examples/street-summary-2024.docx and .pdf from examples/src/street-summary-2024.txt.
+"""Regenerate examples/reports/street-summary-2024.docx and .pdf from examples/src/street-summary-2024.txt.
 
     .venv/bin/python examples/make_examples.py
 
@@ -26,8 +26,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "src" / "street-summary-2024.txt"
-DOCX_OUT = HERE / "street-summary-2024.docx"
-PDF_OUT = HERE / "street-summary-2024.pdf"
+DOCX_OUT = HERE / "reports" / "street-summary-2024.docx"
+PDF_OUT = HERE / "reports" / "street-summary-2024.pdf"
 
 TITLE = "桐山街道办事处2024年工作总结和2025年工作计划"
 AUTHOR = "jixiao examples"

@@ -268,16 +268,18 @@ def evaluate(predict: Callable[[Record], list[Entity]], records: list[Record]) -
     return {label: labels[label] for label in NAME_LABELS}
 
 
-def compare(
+Predict = Callable[[Record], list[Entity]]
+
+
+def contenders(
     train_records: list[Record],
-    eval_sets: dict[str, list[Record]],
     *,
     seed: int = 0,
     epochs: int = EPOCHS,
     threshold: float = 0.5,
     log: Callable[[str], None] | None = None,
-) -> list[dict[str, Any]]:
-    """One row per contender and evaluation set."""
+) -> tuple[list[tuple[str, Predict, float]], Language]:
+    """(name, predict, train seconds) for each contender, and the trained spaCy pipeline."""
     t0 = time.perf_counter()
     chooser = names_training.train(train_records, random_state=seed)
     hybrid_s = time.perf_counter() - t0
@@ -293,17 +295,26 @@ def compare(
     def model(r: Record) -> list[Entity]:
         return predict_ner(nlp, r)
 
-    contenders: list[tuple[str, Callable[[Record], list[Entity]], float]] = [
+    return [
         ("rules", lambda r: names_training.predict_names(r, model=None), 0.0),
         ("model (spaCy ner)", model, model_s),
         ("hybrid (candidates + chooser)", hybrid, hybrid_s),
         ("union (hybrid + model)", lambda r: union(hybrid(r), model(r)), hybrid_s + model_s),
+    ], nlp
+
+
+def score_rows(entries: list[tuple[str, Predict, float]], eval_sets: dict[str, list[Record]]) -> list[dict[str, Any]]:
+    return [
+        {"contender": name, "set": set_name, "train_s": train_s, "scores": evaluate(predict, records)}
+        for name, predict, train_s in entries
+        for set_name, records in eval_sets.items()
     ]
-    rows = []
-    for name, predict, train_s in contenders:
-        for set_name, records in eval_sets.items():
-            rows.append({"contender": name, "set": set_name, "train_s": train_s, "scores": evaluate(predict, records)})
-    return rows
+
+
+def compare(train_records: list[Record], eval_sets: dict[str, list[Record]], **settings: Any) -> list[dict[str, Any]]:
+    """One row per contender and evaluation set; `settings` go to `contenders`."""
+    entries, _ = contenders(train_records, **settings)
+    return score_rows(entries, eval_sets)
 
 
 def format_rows(rows: list[dict[str, Any]]) -> str:
@@ -327,10 +338,10 @@ def main() -> None:
     splits = corpus_splits(args.config)
     sets = {"corpus dev": splits["dev"], **{p.name: read_gold(p) for p in args.gold}}
     log = lambda msg: print(msg, file=sys.stderr)  # noqa: E731
-    rows = compare(splits["train"], sets, seed=seed, epochs=args.epochs, threshold=float(cfg["jixiao_train"]["names_threshold"]), log=log)
+    entries, nlp = contenders(splits["train"], seed=seed, epochs=args.epochs, threshold=float(cfg["jixiao_train"]["names_threshold"]), log=log)
     if args.save:
-        train_ner(splits["train"], epochs=args.epochs, seed=seed).to_disk(args.save)
-    print(format_rows(rows))
+        nlp.to_disk(args.save)
+    print(format_rows(score_rows(entries, sets)))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from enum import Enum
+from functools import partial
+from typing import Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -67,8 +69,18 @@ def numeric_patterns(
 
 
 @registry.misc("jixiao.numeric_boundaries.v1")
-def make_numeric_boundaries() -> Callable[[str], list[int]]:
-    return numeric_boundaries
+def make_numeric_boundaries(
+    patterns: Optional[NumericPatterns] = None, money_context_window: Optional[int] = None
+) -> Callable[[str], list[int]]:
+    """The tokenizer's boundaries. Give it the component's settings when they differ from the
+    defaults (`money_context_window = ${components.jixiao_numbers.money_context_window}`), or a
+    bare 万 match the component finds may not fall on token edges."""
+    if patterns is None and money_context_window is None:
+        return numeric_boundaries
+    chosen = patterns or DEFAULT_PATTERNS
+    if money_context_window is not None:
+        chosen = replace(chosen, money_context_window=money_context_window)
+    return partial(numeric_boundaries, patterns=chosen)
 
 
 class NumericEntityRecognizer:
@@ -100,7 +112,8 @@ class NumericEntityRecognizer:
         except ValueError as err:
             raise ConfigError(f"jixiao_numbers: {err}", options=ALL_LABELS + [a.value for a in Alignment]) from err
         if not self.labels:
-            raise ConfigError("jixiao_numbers: labels is empty, so the component would do nothing", options=ALL_LABELS)
+            raise ConfigError("jixiao_numbers: labels is empty, so the component would do nothing",
+                              options=ALL_LABELS)
         self.name = name
         self.patterns = replace(patterns, money_context_window=money_context_window)
 

@@ -15,6 +15,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from .compact import CompactVocabularyMixin
 from ..text.names import Candidate, candidates, select_non_overlapping
 
 NONE = "NONE"
@@ -58,8 +59,10 @@ def candidate_features(text: str, c: Candidate) -> dict[str, float]:
     return feats
 
 
-class NameCandidateClassifier(ClassifierMixin, BaseEstimator):
+class NameCandidateClassifier(CompactVocabularyMixin, ClassifierMixin, BaseEstimator):
     """fit(X, y): X a list of feature dicts (`candidate_features`), y AWARD/EVENT/NONE."""
+
+    _vectorizer_attrs = ("vectorizer_",)
 
     def __init__(self, C: float = 2.0, max_iter: int = 2000, random_state: int = 0):
         self.C = C

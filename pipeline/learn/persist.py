@@ -10,6 +10,7 @@ labels, corpus hash and metrics.
 from __future__ import annotations
 
 import hashlib
+import zipfile
 import json
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,7 @@ def save_model(model: Any, directory: Path, meta: dict[str, Any]) -> Path:
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / MODEL_FILE
-    skops.io.dump(model, path)
+    skops.io.dump(model, path, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
     untrusted = [t for t in skops.io.get_untrusted_types(file=path) if t not in TRUSTED_TYPES]
     if untrusted:
         path.unlink()

@@ -26,6 +26,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
+from .compact import CompactVocabularyMixin
 from .text_features import jieba_words, normalise_digits
 
 CLASS_LABELS = ("achievement", "problem", "remedy", "metric", "other")
@@ -136,8 +137,10 @@ def _split_words(text: str) -> list[str]:
     return text.split()
 
 
-class SegmentFeaturizer(TransformerMixin, BaseEstimator):
+class SegmentFeaturizer(CompactVocabularyMixin, TransformerMixin, BaseEstimator):
     """Segment contexts → one sparse feature matrix."""
+
+    _vectorizer_attrs = ("chars_", "words_", "sections_", "context_")
 
     def __init__(self, char_ngram_min: int = 1, char_ngram_max: int = 3, min_df: int = 2):
         self.char_ngram_min = char_ngram_min

@@ -18,14 +18,15 @@ from ..records import failure_record, text_sha256
 from .workers import BatchResult, PipelineSpec, init_worker, peak_rss, process_batch, worker_name, worker_version
 
 # A batch is a unit of transfer, not of work: big enough to hide the cost of a round
-# trip for short texts (table rows), small enough that a worker is never idle long.
+# trip for short texts (table rows), small enough (about a second of work) that the
+# workers finish an archive together instead of one waiting for another's last batch.
 BATCH_DOCUMENTS = 16
-BATCH_CHARS = 200_000
+BATCH_CHARS = 50_000
 # Batches in flight per worker: one running, one waiting.
 IN_FLIGHT_PER_WORKER = 2
-# A pool whose worker died (out of memory, a crash in a C library) is restarted this
-# many times before the run gives up.
-MAX_RESTARTS = 5
+# A pool whose worker died (out of memory, a crash in a C library) is restarted; past
+# this many restarts something is wrong with every worker and the run stops.
+MAX_RESTARTS = 20
 
 
 def cores() -> int:
@@ -64,25 +65,37 @@ def bounded_results(
     limit: int,
     version: str | None,
 ) -> Iterator[BatchResult]:
-    """Submit batches while fewer than `limit` are in flight; yield results as they complete."""
-    pending: dict[Any, list[Any]] = {}
+    """Submit batches while fewer than `limit` are in flight; yield results as they complete.
 
-    def collect() -> Iterator[BatchResult]:
+    A batch whose worker died (process_one never raises, so an error here is the worker
+    itself) is not failed whole: its documents are retried at the end, one at a time,
+    so that the one that kills a worker fails alone and the others it shared a batch (or
+    a dead pool) with are processed. Otherwise a rerun would fail them together again."""
+    pending: dict[Any, list[Any]] = {}
+    suspects: list[Any] = []
+
+    def collect(*, alone: bool) -> Iterator[BatchResult]:
         finished, _ = wait_first(set(pending))
         for future in finished:
             batch = pending.pop(future)
             try:
                 yield future.result()
-            except Exception as err:  # process_one never raises: this is the worker itself
-                yield lost_batch(batch, err, version)
+            except Exception as err:
+                if alone:
+                    yield lost_batch(batch, err, version)
+                else:
+                    suspects.extend(batch)
 
     try:
         for batch in batches:
             pending[submit(batch)] = batch
             while len(pending) >= limit:
-                yield from collect()
+                yield from collect(alone=False)
         while pending:
-            yield from collect()
+            yield from collect(alone=False)
+        for text in suspects:
+            pending[submit([text])] = [text]
+            yield from collect(alone=True)
     finally:
         for future in pending:
             future.cancel()
@@ -129,21 +142,29 @@ class ProcessPool:
         self._restarts = 0
 
     def __enter__(self) -> "ProcessPool":
-        self._executor = self._start()
+        self._executor = self._start(wait_for_all=True)
         try:
-            self.version = self._executor.submit(worker_version, self.spec).result()
+            # One task a worker: the pool starts its processes as tasks arrive, and each
+            # waits in its initializer until all have loaded (workers.init_worker).
+            warm_up = [self._executor.submit(worker_version, self.spec) for _ in range(self.workers)]
+            self.version = warm_up[0].result()
+            for future in warm_up[1:]:
+                future.result()
         except BaseException:
             self._stop(now=True)
             raise
         return self
 
-    def _start(self):
+    def _start(self, *, wait_for_all: bool = False):
         from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context(start_method())
         if context.get_start_method() == "forkserver":
             context.set_forkserver_preload(["pipeline.runners.workers"])
-        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=init_worker, initargs=(self.spec,))
+        # A restarted pool (after a worker died) starts its workers one at a time as
+        # suspects are retried: no barrier there, it would wait for workers never started.
+        ready = context.Barrier(self.workers) if wait_for_all and self.workers > 1 else None
+        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=init_worker, initargs=(self.spec, ready))
 
     def submit(self, batch: list[Any]):
         from concurrent.futures.process import BrokenProcessPool
@@ -151,8 +172,8 @@ class ProcessPool:
         try:
             return self._executor.submit(process_batch, self.spec, batch, self.include_text)
         except BrokenProcessPool:
-            # The batches that were in flight come back as failures (bounded_results);
-            # the rest of the archive goes on in a fresh pool.
+            # The batches that were in flight are retried one document at a time by
+            # bounded_results; the archive goes on in a fresh pool.
             self._restarts += 1
             if self._restarts > MAX_RESTARTS:
                 raise

@@ -12,6 +12,7 @@ import socket
 import sys
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 from .work import model_version, process_one
@@ -39,7 +40,8 @@ class PipelineSpec:
     @classmethod
     def make(cls, config=None, overrides: dict | None = None, factory: NlpFactory | None = None) -> "PipelineSpec":
         return cls(
-            config=str(config) if config is not None else None,
+            # absolute: a worker elsewhere (Dask) resolves it against its own filesystem
+            config=str(Path(config).resolve()) if config is not None else None,
             overrides=tuple(sorted((overrides or {}).items())),
             factory=factory or default_factory,
         )
@@ -63,6 +65,7 @@ class BatchResult:
 _LOADED: dict[str, tuple[Any, str]] = {}
 _LOCK = threading.Lock()
 _LOAD_ERROR: BaseException | None = None
+READY_TIMEOUT = 300.0  # seconds a worker waits for the others to load
 
 
 def loaded(spec: PipelineSpec) -> tuple[Any, str]:
@@ -75,8 +78,12 @@ def loaded(spec: PipelineSpec) -> tuple[Any, str]:
         return _LOADED[key]
 
 
-def init_worker(spec: PipelineSpec) -> None:
-    """Pool initializer: load the pipeline before the first document arrives."""
+def init_worker(spec: PipelineSpec, ready=None) -> None:
+    """Pool initializer: load the pipeline before the first document arrives.
+
+    `ready`, a barrier shared by the pool's first workers, holds each one until all have
+    loaded: the run then starts with every worker ready, instead of the first one working
+    alone while the others still load (which would also skew the benchmark)."""
     global _LOAD_ERROR
     # Ctrl-C goes to the whole process group; the parent decides how to stop, so workers
     # ignore it instead of dying mid-document with a traceback each.
@@ -85,6 +92,12 @@ def init_worker(spec: PipelineSpec) -> None:
         loaded(spec)
     except BaseException as err:  # raised again, with its message, by the first task
         _LOAD_ERROR = err
+    finally:
+        if ready is not None:
+            try:
+                ready.wait(timeout=READY_TIMEOUT)
+            except threading.BrokenBarrierError:
+                pass  # a worker did not come up: the others start anyway
 
 
 def worker_version(spec: PipelineSpec) -> str:

@@ -249,6 +249,8 @@ def format_number(n: int | Decimal, style: NumberStyle | str = NumberStyle.arabi
         return f"{int(whole):,}".replace(",", sep) + (f".{frac}" if frac else "")
     if style is NumberStyle.fullwidth:
         return plain.translate(str.maketrans("0123456789.", "０１２３４５６７８９．"))
+    if style in (NumberStyle.chinese, NumberStyle.capital) and d >= 10**16:
+        raise ValueError("Chinese numerals in reports stop at 万亿: write numbers from 10**16 in Arabic")
     if style is NumberStyle.mixed:
         for size, unit in ((Decimal(10**8), "亿"), (Decimal(10**4), "万")):
             if d >= size:
@@ -484,14 +486,19 @@ def _unit_prefix(text: str) -> str:
     return pattern.search(text).group()
 
 
+@lru_cache(maxsize=64)
+def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
+
+
 def _strip_cues(s: str, patterns: NumericPatterns) -> tuple[str, bool]:
     """Cue words written inside a span (约500人, 10人以上): removed, and approx noted."""
     approx = False
-    for cue in sorted(patterns.approx_before, key=len, reverse=True):
+    for cue in _longest_first(patterns.approx_before):
         if s.startswith(cue) and len(s) > len(cue) and not s[len(cue)].isspace():
             s, approx = s[len(cue) :], True
             break
-    for cue in sorted(patterns.approx_after, key=len, reverse=True):
+    for cue in _longest_first(patterns.approx_after):
         if s.endswith(cue) and len(cue) > 1 and len(s) > len(cue):
             s, approx = s[: -len(cue)], True
             break
@@ -503,7 +510,7 @@ def approx_cue_before(before: str, patterns: NumericPatterns = DEFAULT_PATTERNS)
     b = before.rstrip()
     if b.endswith("了"):
         b = b[:-1].rstrip()
-    cue = next((c for c in sorted(patterns.approx_before, key=len, reverse=True) if b.endswith(c)), None)
+    cue = next((c for c in _longest_first(patterns.approx_before) if b.endswith(c)), None)
     if cue is None:
         return False
     return not any(b.endswith(w) and len(w) > len(cue) for w in patterns.not_approx_before)
@@ -672,9 +679,9 @@ def _bare_label(norm: str, start: int, end: int, rules: _Rules) -> str | None:
     if any(tail.startswith(w) for w in p.money_after):
         return MONEY
     window = _context_before(norm, start, p.money_context_window)
-    found = [(d, label) for label, words in ((PEOPLE_COUNT, p.people_context), (QUANTITY, p.count_context), (MONEY, p.money_context))
-             if (d := _nearest(window, words)) >= 0]
-    return min(found)[1] if found else None
+    contexts = ((PEOPLE_COUNT, p.people_context), (QUANTITY, p.count_context), (MONEY, p.money_context))
+    found = [(distance, label) for label, words in contexts if (distance := _nearest(window, words)) >= 0]
+    return min(found)[1] if found else None  # the nearest context word decides
 
 
 def _clause_after(norm: str, end: int, width: int = 12) -> str:
@@ -696,64 +703,75 @@ class _Candidate:
 def _read_at(norm: str, m: re.Match[str], rules: _Rules) -> _Candidate | None:
     """Decide whether the number matched at `m` is an entity, and where it ends."""
     p = rules.patterns
-    start, lo_end = m.start(), m.end()
+    start = m.start()
     before = norm[max(0, start - 6) : start].rstrip(" \t\u3000\u00a0")
-    prev = before[-1:] if before else ""
-    if m["ar"] is not None and m["pct"] is None and (prev.isascii() and (prev.isalnum() or prev in "._")):
-        return None  # part of a code: PM2.5, G20, V3
-    if any(before.endswith(w) for w in p.ordinal_before + p.per_before):
+    if _refused_by_what_comes_before(m, before, p):
         return None
-    cn = m["cn"]
-    if cn is not None and m["pct"] is None:
-        if cn[0] in "十百千万亿" and any(before.endswith(w) for w in p.vague_before):
-            return None  # 数十位, 几百人; but 人数七八十人 is a number
-        if cn in _NOT_COUNTS:
-            return None
-        if not any(ch in _DIGIT_CHARS or ch == "十" for ch in cn) and not m["inner"] and not approx_cue_before(before, p):
-            return None  # 千家万户, 上百人, 百万: no digit, so no count is meant
-
-    u1 = rules.unit.match(norm, lo_end)
-    end, unit, last_number_end = lo_end, None, lo_end
-    r = None if m["pct"] else rules.range_tail.match(norm, u1.end() if u1 else lo_end)
-    if r is not None:
-        u2 = rules.unit.match(norm, r.end())
-        if u1 is None or (r["sep"] not in "至到" and u2 is not None and u2["unit"] == u1["unit"]):
-            end, unit, last_number_end = r.end(), u2, r.end()
-            if not _valid_range(norm[start : u2.end() if u2 else r.end()]):
-                end, unit, last_number_end = lo_end, u1, lo_end
-        else:
-            unit = u1
-    else:
-        unit = u1
-    if m["pct"] is not None:
-        label = PERCENT
-        unit = None if unit is None or unit["unit"] != "%" else unit
-    elif unit is not None:
-        label = rules.unit_label[unit["unit"]]
-        veto = rules.vetoes.get(unit["unit"])
-        if veto is not None and veto.match(norm, unit.start("unit")):
-            unit, label = None, None
-    else:
-        label = None
-    if unit is not None:
-        end = unit.end()
+    unit, number_end = _extent(norm, m, rules)
+    label = _unit_label(norm, m, unit, rules)
     if label is None:
-        number_text = norm[start:last_number_end]
-        if "万" not in number_text and "亿" not in number_text:
-            return None
-        label = _bare_label(norm, start, last_number_end, rules)
+        unit = None
+        label = _bare_label(norm, start, number_end, rules) if re.search("[万亿]", norm[start:number_end]) else None
         if label is None:
             return None
-        end = last_number_end
-
-    if unit is not None and label in (PEOPLE_COUNT, QUANTITY):
-        if _not_a_count(norm, m, start, end, unit["unit"], before, rules):
-            return None
-    if cn is not None and _quoted_slogan(norm, start, end):
+    end = unit.end() if unit is not None else number_end
+    is_count = unit is not None and label in (PEOPLE_COUNT, QUANTITY)
+    if is_count and _not_a_count(norm, m, start, end, unit["unit"], before, rules):
+        return None
+    if m["cn"] is not None and _quoted_slogan(norm, start, end):
         return None
     if label == QUANTITY and _ends_quoted_name(norm, start, end):
         return None
     return _Candidate(start, end, label, prefix_cue=approx_cue_before(before, p))
+
+
+def _refused_by_what_comes_before(m: re.Match[str], before: str, p: NumericPatterns) -> bool:
+    prev = before[-1:]
+    if m["pct"] is not None:
+        return False
+    if m["ar"] is not None and prev.isascii() and (prev.isalnum() or prev in "._"):
+        return True  # part of a code: PM2.5, G20, V3
+    if prev and prev in _RANGE_SEPARATORS and re.search(rf"[\d{_NUMERAL_CHARS}]", before[-2:-1]):
+        return True  # the far end of a range refused already (第1-3批)
+    if any(before.endswith(w) for w in p.ordinal_before + p.per_before):
+        return True  # 第八次, 每10万人
+    cn = m["cn"]
+    if cn is None:
+        return False
+    if cn[0] in "十百千万亿" and any(before.endswith(w) for w in p.vague_before):
+        return True  # 数十位, 几百人; but 人数七八十人 is a number
+    if cn in _NOT_COUNTS:
+        return True
+    # 千家万户, 上百人, 百万: with no digit no count is meant, unless 余/多 or a cue says so
+    has_digit = any(ch in _DIGIT_CHARS or ch == "十" for ch in cn)
+    return not has_digit and not m["inner"] and not approx_cue_before(before, p)
+
+
+def _extent(norm: str, m: re.Match[str], rules: _Rules) -> tuple[re.Match[str] | None, int]:
+    """The unit after the number (or range) at `m`, and where the number itself ends."""
+    if m["pct"] is not None:
+        return None, m.end()  # 百分之五十 carries its unit in front
+    u1 = rules.unit.match(norm, m.end())
+    r = rules.range_tail.match(norm, u1.end() if u1 else m.end())
+    if r is None:
+        return u1, m.end()
+    u2 = rules.unit.match(norm, r.end())
+    # 10-15人 and 10%-15% are ranges; 15家到38家 is a change, two entities
+    joined = u1 is None or (r["sep"] not in "至到" and u2 is not None and u2["unit"] == u1["unit"])
+    if joined and _valid_range(norm[m.start() : u2.end() if u2 else r.end()]):
+        return u2, r.end()
+    return u1, m.end()
+
+
+def _unit_label(norm: str, m: re.Match[str], unit: re.Match[str] | None, rules: _Rules) -> str | None:
+    if m["pct"] is not None:
+        return PERCENT
+    if unit is None:
+        return None
+    veto = rules.vetoes.get(unit["unit"])
+    if veto is not None and veto.match(norm, unit.start("unit")):
+        return None  # 5部门, 3个月, 13亿人口: the classifier starts another word
+    return rules.unit_label[unit["unit"]]
 
 
 # Counting says 两期, 两次: a lone 二 before a classifier is an ordinal or a name (二期工程,
@@ -854,6 +872,6 @@ def _spread_cues(norm: str, found: list[tuple[_Candidate, NumericValue]]) -> lis
     return out
 
 
-def numeric_boundaries(text: str) -> list[int]:
+def numeric_boundaries(text: str, patterns: NumericPatterns = DEFAULT_PATTERNS) -> list[int]:
     """The start and end offset of every numeric entity: the tokenizer makes them token boundaries."""
-    return sorted({o for match in find_numeric_spans(text) for o in (match.start, match.end)})
+    return sorted({o for match in find_numeric_spans(text, patterns) for o in (match.start, match.end)})

@@ -116,9 +116,25 @@ def coerce(value: Any, kind: str, *, where: str) -> Any:
     raise OutputError(f"{where}: the value does not fit the column type {kind}", value=value, fix="this is a bug in the record; report it with the document")
 
 
+_EXACT = {TEXT: str, INT: int, FLOAT: float, BOOL: bool}
+
+
+@functools.lru_cache(maxsize=None)
+def _plan(table: str) -> tuple[tuple[str, str, type], ...]:
+    return tuple((column, kind, _EXACT[kind]) for column, kind in column_types(table))
+
+
 def coerce_row(table: str, row: dict[str, Any], *, doc_id: str) -> tuple:
     """One row as a tuple in column order, every value of its column's type."""
-    return tuple(coerce(row.get(column), kind, where=f"document {doc_id!r}, {table}.{column}") for column, kind in column_types(table))
+    out = []
+    for column, kind, exact in _plan(table):
+        value = row.get(column)
+        # Nearly every value already has its column's type: check that first (a
+        # document has hundreds of segment rows, and this runs in the one writer).
+        if value is not None and (type(value) is not exact or value != value):  # NaN → None
+            value = coerce(value, kind, where=f"document {doc_id!r}, {table}.{column}")
+        out.append(value)
+    return tuple(out)
 
 
 def coerce_rows(rows: dict[str, list[dict[str, Any]]], *, doc_id: str) -> dict[str, list[tuple]]:

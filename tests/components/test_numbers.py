@@ -122,6 +122,13 @@ def test_tokenizer_boundaries_keep_every_match_aligned() -> None:
     assert ALIGNMENT_LOSS_KEY not in doc.user_data
 
 
+def test_boundaries_follow_a_custom_window() -> None:
+    make = registry.misc.get("jixiao.numeric_boundaries.v1")
+    text = "专项资金在本年度全部用于采购，计2300万。"
+    assert make()(text) == []
+    assert make(money_context_window=30)(text) == [text.index("2300"), text.index("万") + 1]
+
+
 @pytest.mark.parametrize("window", [-1, -100])
 def test_a_negative_window_is_a_config_error(window: int) -> None:
     nlp = spacy.blank("zh")

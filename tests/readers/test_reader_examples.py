@@ -12,6 +12,7 @@ import pytest
 from pipeline.readers import expand_inputs, read_path
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+REPORTS = EXAMPLES / "reports"
 
 
 def make_examples():
@@ -37,14 +38,14 @@ def squeeze(text: str) -> str:
     ],
 )
 def test_examples_read(name: str, encoding: str | None, fmt: str, start: str) -> None:
-    text = read_path(EXAMPLES / name)
+    text = read_path(REPORTS / name)
     assert (text.encoding, text.format) == (encoding, fmt)
     assert text.text.startswith(start)
     assert "\r" not in text.text
 
 
 def test_gb18030_example_is_gb18030_bytes_with_crlf() -> None:
-    data = (EXAMPLES / "road-project-2022.gb18030.txt").read_bytes()
+    data = (REPORTS / "road-project-2022.gb18030.txt").read_bytes()
     with pytest.raises(UnicodeDecodeError):
         data.decode("utf-8")
     assert b"\r\n" in data and "预算执行率95.11%".encode("gb18030") in data
@@ -52,8 +53,8 @@ def test_gb18030_example_is_gb18030_bytes_with_crlf() -> None:
 
 def test_docx_and_pdf_say_what_the_source_says() -> None:
     source = (EXAMPLES / "src" / "street-summary-2024.txt").read_text(encoding="utf-8")
-    docx_text = read_path(EXAMPLES / "street-summary-2024.docx").text
-    pdf_text = read_path(EXAMPLES / "street-summary-2024.pdf").text
+    docx_text = read_path(REPORTS / "street-summary-2024.docx").text
+    pdf_text = read_path(REPORTS / "street-summary-2024.pdf").text
     assert squeeze(docx_text) == squeeze(source)
     assert "指标\t年度目标\t完成情况\t完成率" in docx_text  # the table, in its place
     without_folios = re.sub(r"^- \d+ -$", "", pdf_text, flags=re.MULTILINE)
@@ -61,7 +62,7 @@ def test_docx_and_pdf_say_what_the_source_says() -> None:
 
 
 def test_pdf_looks_like_an_archived_report() -> None:
-    lines = read_path(EXAMPLES / "street-summary-2024.pdf").text.split("\n")
+    lines = read_path(REPORTS / "street-summary-2024.pdf").text.split("\n")
     folios = [i for i, line in enumerate(lines) if re.fullmatch(r"- \d+ -", line)]
     assert [lines[i] for i in folios] == ["- 1 -", "- 2 -", "- 3 -"]
     # A page break inside a sentence: the line before a folio does not end one.
@@ -79,7 +80,7 @@ def test_generation_is_deterministic() -> None:
 
 
 def test_examples_folder_expands_to_its_reports() -> None:
-    files, errors = expand_inputs([str(EXAMPLES)])
+    files, errors = expand_inputs([str(REPORTS)])
     names = {path.name for path in files}
-    assert {"wenhuaguan-2023.txt", "road-project-2022.gb18030.txt", "street-summary-2024.docx", "street-summary-2024.pdf"} <= names
+    assert {"wenhuaguan-2023.txt", "road-project-2022.gb18030.txt", "street-summary-2024.docx", "street-summary-2024.pdf"} == names
     assert errors == []

@@ -36,7 +36,9 @@ def annotate(doc: Doc) -> Doc:
         if not m.group().strip():
             continue
         label = "heading" if m.group().startswith(("一、", "二、")) else ("metric" if MONEY.search(m.group()) else "other")
-        span = doc.char_span(m.start(), m.end(), label=label)
+        span = doc.char_span(m.start(), m.end(), label=label, alignment_mode="expand")
+        if span is None:
+            continue
         span._.scores = {label: 0.9, "other" if label != "other" else "problem": 0.1}
         span._.section = ("一、总体情况",) if label != "heading" else ()
         segments.append(span)
@@ -44,7 +46,9 @@ def annotate(doc: Doc) -> Doc:
     ents = []
     for pattern, label, scale in ((MONEY, "MONEY", 10_000.0), (PERCENT, "PERCENT", 0.01)):
         for m in pattern.finditer(doc.text):
-            ent = doc.char_span(m.start(), m.end(), label=label)
+            ent = doc.char_span(m.start(), m.end(), label=label, alignment_mode="expand")
+            if ent is None:
+                continue
             ent._.value = round(float(m.group(1)) * scale, 6)
             ent._.unit = "万元" if label == "MONEY" else "%"
             ent._.currency = "CNY" if label == "MONEY" else None

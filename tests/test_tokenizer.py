@@ -1,0 +1,64 @@
+"""The registered tokenizer: jieba with a user dictionary, forced boundaries, pkuseg by path."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from pipeline.errors import ConfigError
+from pipeline.tokenizer import JixiaoTokenizer, Segmenter, split_at
+
+
+@pytest.mark.parametrize(
+    "words, cuts, expected",
+    [
+        (["开展活动", "12场"], {4}, ["开展活动", "12场"]),
+        (["共计1033.89万元"], {2, 11}, ["共计", "1033.89万元"]),
+        (["abc"], {1, 2}, ["a", "b", "c"]),
+        (["a", "bc"], {0, 3}, ["a", "bc"]),
+        ([], {1}, []),
+    ],
+)
+def test_split_at(words, cuts, expected) -> None:
+    assert split_at(words, cuts) == expected
+
+
+def test_tokens_rebuild_the_text_and_respect_boundaries() -> None:
+    nlp = spacy.blank("zh")
+    text = "全年服务群众3.6万余人次，预算执行率95.35%。\n\n下一步 加强管理"
+    tokenizer = JixiaoTokenizer(nlp.vocab, boundaries=lambda t: [t.index("3.6"), t.index("，")])
+    doc = tokenizer(text)
+    assert doc.text == text
+    starts = {t.idx for t in doc}
+    assert text.index("3.6") in starts and text.index("，") in starts
+
+
+def test_user_dictionary_keeps_domain_words_whole(tmp_path) -> None:
+    nlp = spacy.blank("zh")
+    userdict = tmp_path / "dict.txt"
+    userdict.write_text("绩效自评报告 100 n\n", encoding="utf-8")
+    doc = JixiaoTokenizer(nlp.vocab, user_dict=userdict)("部门绩效自评报告")
+    assert "绩效自评报告" in [t.text for t in doc]
+
+
+def test_char_segmenter() -> None:
+    doc = JixiaoTokenizer(spacy.blank("zh").vocab, segmenter=Segmenter.char)("绩效")
+    assert [t.text for t in doc] == ["绩", "效"]
+
+
+@pytest.mark.parametrize("model", [None, "/no/such/pkuseg/model"])
+def test_pkuseg_without_local_model_is_a_config_error(model) -> None:
+    with pytest.raises(ConfigError, match="pkuseg"):
+        JixiaoTokenizer(spacy.blank("zh").vocab, segmenter=Segmenter.pkuseg, pkuseg_model=model)
+
+
+def test_missing_user_dictionary_is_a_config_error(tmp_path) -> None:
+    with pytest.raises(ConfigError, match="user dictionary"):
+        JixiaoTokenizer(spacy.blank("zh").vocab, user_dict=tmp_path / "none.txt")
+
+
+def test_bad_segmenter_name_fails_config_validation() -> None:
+    import pipeline
+
+    with pytest.raises(Exception, match="segmenter"):
+        pipeline.load(overrides={"nlp.tokenizer.segmenter": "whitespace"}, exclude=["jixiao_names", "jixiao_classifier"])
