@@ -139,12 +139,13 @@ def bench(
     scale: int = typer.Option(10, "--scale", help="also run an archive this many times larger to check memory stays flat (1: skip)"),
     jobs: int = typer.Option(2, "--jobs", "-j", help="processes for the parallel run"),
     config: Optional[Path] = ConfigOption,
+    set_: Optional[List[str]] = SetOption,
 ) -> None:
     """Measure throughput and memory against jieba alone, and print the ratios."""
     from training.bench import run_benchmark
 
     try:
-        run_benchmark(documents=documents, scale=scale, jobs=jobs, config=config, log=lambda m: typer.echo(m))
+        run_benchmark(documents=documents, scale=scale, jobs=jobs, config=config, overrides=_overrides(set_), log=lambda m: typer.echo(m))
     except JixiaoError as err:
         _fail(err)
 

@@ -10,6 +10,7 @@ segment aligned.
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections.abc import Callable, Iterable
 from enum import Enum
@@ -36,11 +37,12 @@ def split_at(words: list[str], cuts: set[int]) -> list[str]:
     """Split `words` (which concatenate to a text) so that every offset in `cuts` is a boundary."""
     if not cuts:
         return words
+    ordered = sorted(cuts)
     out: list[str] = []
     pos = 0
     for word in words:
         end = pos + len(word)
-        inner = sorted(c for c in cuts if pos < c < end) if len(word) > 1 else ()
+        inner = ordered[bisect.bisect_right(ordered, pos) : bisect.bisect_left(ordered, end)] if len(word) > 1 else ()
         last = pos
         for cut in inner:
             out.append(word[last - pos : cut - pos])
@@ -79,7 +81,9 @@ class JixiaoTokenizer:
                 )
             import spacy_pkuseg
 
-            seg = spacy_pkuseg.pkuseg(str(self.pkuseg_model), user_dict=str(self.user_dict) if self.user_dict else "default")
+            # pkuseg takes a list of words; the jieba-format dictionary has "word freq tag" lines
+            words = [line.split()[0] for line in self.user_dict.read_text(encoding="utf-8").splitlines() if line.strip()] if self.user_dict else []
+            seg = spacy_pkuseg.pkuseg(str(self.pkuseg_model), user_dict=words)
             return seg.cut
         import jieba
 

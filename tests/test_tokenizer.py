@@ -62,3 +62,17 @@ def test_bad_segmenter_name_fails_config_validation() -> None:
 
     with pytest.raises(Exception, match="segmenter"):
         pipeline.load(overrides={"nlp.tokenizer.segmenter": "whitespace"}, exclude=["jixiao_names", "jixiao_classifier"])
+
+
+def test_pkuseg_with_a_locally_trained_model(tmp_path) -> None:
+    import spacy_pkuseg
+
+    lines = "全年 开展 活动 十二 场 。\n预算 执行率 为 百分之 九十 。\n下一步 加强 管理 。\n" * 30
+    (tmp_path / "train.txt").write_text(lines, encoding="utf-8")
+    spacy_pkuseg.train(str(tmp_path / "train.txt"), str(tmp_path / "train.txt"), str(tmp_path / "model"), train_iter=2)
+    userdict = tmp_path / "dict.txt"
+    userdict.write_text("执行率 20 n\n", encoding="utf-8")
+    tokenizer = JixiaoTokenizer(spacy.blank("zh").vocab, segmenter=Segmenter.pkuseg, pkuseg_model=tmp_path / "model", user_dict=userdict)
+    doc = tokenizer("全年开展活动十二场。")
+    assert doc.text == "全年开展活动十二场。"
+    assert "活动" in [t.text for t in doc]

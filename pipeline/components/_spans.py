@@ -33,10 +33,11 @@ def ensure_boundaries(doc: Doc, offsets: set[int]) -> None:
     if not to_split:
         return
     saved = {key: [(s.start_char, s.end_char, s.label_) for s in group] for key, group in doc.spans.items()}
+    text = doc.text
     with doc.retokenize() as retokenizer:
         for i, bounds in to_split:
             token = doc[i]
-            pieces = [doc.text[a:b] for a, b in zip(bounds, bounds[1:])]
+            pieces = [text[a:b] for a, b in zip(bounds, bounds[1:])]
             retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
     for key, items in saved.items():
         doc.spans[key] = [doc.char_span(a, b, label=label) for a, b, label in items]

@@ -45,17 +45,18 @@ class MetadataExtractor:
         self.title_lines = title_lines
 
     def __call__(self, doc: Doc) -> Doc:
+        text = doc.text  # spaCy rebuilds doc.text on every access: read it once
         segments = list(doc.spans[SEGMENTS]) if SEGMENTS in doc.spans else []
         title = [s.text for s in segments[: self.title_lines] if s.label_ == "heading" and s._.level == 0]
-        head = "\n".join(title) or doc.text[:200]
+        head = "\n".join(title) or text[:200]
         report_type = detect_report_type(head)
         org = next((m.group(0) for line in title if (m := ORG.match(line.replace(" ", "")))), None)
-        years = YEAR.findall(head) or YEAR.findall(doc.text[:1000])
+        years = YEAR.findall(head) or YEAR.findall(text[:1000])
         year = int(Counter(years).most_common(1)[0][0]) if years else None
-        score = SCORE.search(doc.text)
+        score = SCORE.search(text)
         headline: dict[str, float] = {}
         for ent in doc.ents:
-            sentence = doc.text[max(0, ent.start_char - 30) : ent.start_char]
+            sentence = text[max(0, ent.start_char - 30) : ent.start_char]
             for key, label, cue in HEADLINE_CUES:
                 if key not in headline and ent.label_ == label and ent._.value is not None and cue.search(sentence):
                     headline[key] = ent._.value

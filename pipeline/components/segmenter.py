@@ -34,15 +34,16 @@ class Segmenter:
                 fix="put jixiao_structure before jixiao_segmenter in [nlp] pipeline",
             )
         heading_spans = list(doc.spans[HEADINGS])
+        text = doc.text  # rebuilt by spaCy on every access
         layout = Layout(
-            text=doc.text,
+            text=text,
             furniture=list(doc._.furniture or []),
             paragraphs=[(s.start_char, s.end_char) for s in doc.spans[PARAGRAPHS] if s.label_ != BYLINE_LABEL],
             headings=[Heading(s.start_char, s.end_char, s.label_, s._.level or 0) for s in heading_spans],
             byline=[(s.start_char, s.end_char) for s in doc.spans[PARAGRAPHS] if s.label_ == BYLINE_LABEL],
         )
         out = []
-        for segment in segments(doc.text, layout):
+        for segment in segments(text, layout):
             span = char_span(doc, segment.start, segment.end, HEADING_LABEL if segment.is_heading else UNLABELLED)
             if span is None:
                 continue

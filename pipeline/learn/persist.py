@@ -33,6 +33,7 @@ TRUSTED_TYPES = [
     "sklearn.feature_extraction.text.TfidfVectorizer",
     "sklearn.feature_extraction.text.TfidfTransformer",
     "sklearn.feature_extraction._dict_vectorizer.DictVectorizer",
+    "sklearn.feature_extraction._hash.FeatureHasher",
     "sklearn.linear_model._logistic.LogisticRegression",
     "builtins.dict",
     "numpy.float32",

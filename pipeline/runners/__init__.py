@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import sys
 import time
-from collections import deque
-from dataclasses import dataclass, field
+from collections import Counter, deque
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -61,11 +61,32 @@ def iter_inputs(paths: list[str], *, encoding: str | None, text_column: str | No
         return
     files, errors = expand_inputs(paths)
     yield from errors
+    ids = unique_ids(files)
     for path in files:
         try:
-            yield read_path(path, encoding=encoding)
+            text = read_path(path, encoding=encoding)
         except InputError as err:
             yield err
+            continue
+        yield text if text.doc_id == ids[path] else replace(text, doc_id=ids[path])
+
+
+def unique_ids(files: list[Path]) -> dict[Path, str]:
+    """A document id per file: its stem, unless another file of the run has the same stem
+    (report.docx beside report.pdf, 2022/report.txt and 2023/report.txt); then the name
+    with its suffix, and if that is not enough, the path. Stable from run to run, since
+    the inputs are expanded in sorted order, so that resume finds them again."""
+    stems = Counter(p.stem for p in files)
+    names = Counter(p.name for p in files)
+    ids = {}
+    for p in files:
+        if stems[p.stem] == 1:
+            ids[p] = p.stem
+        elif names[p.name] == 1:
+            ids[p] = p.name
+        else:
+            ids[p] = p.as_posix()
+    return ids
 
 
 def run(

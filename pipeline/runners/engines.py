@@ -50,8 +50,8 @@ def batched(texts: Iterable[Any], *, max_documents: int = BATCH_DOCUMENTS, max_c
 
 
 def lost_batch(batch: list[Any], err: BaseException, version: str | None) -> BatchResult:
-    """Failure records for a batch whose worker did not return it: kept, never dropped."""
-    reason = f"worker failed while processing this batch: {type(err).__name__}: {err}"
+    """Failure records for documents whose worker did not return them: kept, never dropped."""
+    reason = f"the worker failed on this document (its process died or could not return the result): {type(err).__name__}: {err}"
     return BatchResult(
         [failure_record(doc_id=t.doc_id, source=t.source, error=reason, sha256=text_sha256(t.text), model_version=version) for t in batch]
     )

@@ -165,6 +165,10 @@ def candidates(text: str, *, all_starts: bool = False) -> list[Candidate]:
             positions += [m.start() for m in EDITION_RE.finditer(text, limit, head_start)]
             positions += [i for i in range(limit, head_start) if text[i] in QUOTE_OPEN]
         for start in positions:
+            if start < end and text[start] in QUOTE_OPEN:
+                # scoring trims quote marks, so a name may as well start inside its quote;
+                # one candidate per trimmed span keeps the chooser from splitting its vote
+                start += 1
             if start >= end or start > head_start:
                 continue
             span = text[start:end]

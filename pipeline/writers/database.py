@@ -45,8 +45,8 @@ class DatabaseWriter:
         doc_id = record["id"]
         # Coerce before the transaction starts: a record that does not fit fails alone.
         rows = coerce_rows(record_to_rows(record), doc_id=doc_id)
-        self._begin()
         try:
+            self._begin()
             for table in ("segments", "entities"):
                 self._con.execute(f"DELETE FROM {quote(table)} WHERE {quote('doc_id')} = ?", [doc_id])
             self._con.execute(f"DELETE FROM {quote('documents')} WHERE {quote('id')} = ?", [doc_id])

@@ -14,7 +14,7 @@ import time
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from pipeline import extensions  # noqa: F401  (registers doc._.report, span._.value …)
 

@@ -120,7 +120,7 @@ def test_a_document_that_kills_its_worker_fails_alone(tmp_path):
     summary = run_items(items, output=out, jobs=2, nlp_factory=make_fake_nlp, **QUIET)
     docs = {r["id"]: r for r in read_tables(out)["documents"]}
     assert len(docs) == 40
-    assert docs["r020"]["status"] == "failed" and "worker failed" in docs["r020"]["error"]
+    assert docs["r020"]["status"] == "failed" and "worker failed on this document" in docs["r020"]["error"]
     assert summary.failed == 2 and {r["id"] for r in docs.values() if r["status"] == "failed"} == {"r020", "r033"}
     # failures are not done: a rerun tries them again, and only them
     rerun = run_items(texts(40), output=out, jobs=1, nlp_factory=make_fake_nlp, **QUIET)
@@ -364,3 +364,14 @@ def test_paths_go_through_the_readers(tmp_path):
     docs = {r["id"]: r["status"] for r in read_tables(tmp_path / "o.sqlite")["documents"]}
     assert docs == {"r000": "ok", "r001": "ok", "r002": "ok", "r009": "failed"}
     assert summary.failed == 1
+
+
+def test_files_with_the_same_stem_keep_distinct_stable_ids(tmp_path) -> None:
+    from pipeline.runners import unique_ids
+
+    files = sorted([tmp_path / "a" / "report.txt", tmp_path / "b" / "report.txt", tmp_path / "report.docx", tmp_path / "solo.txt"])
+    ids = unique_ids(files)
+    assert ids[tmp_path / "solo.txt"] == "solo"
+    assert ids[tmp_path / "report.docx"] == "report.docx"
+    assert ids[tmp_path / "a" / "report.txt"] != ids[tmp_path / "b" / "report.txt"]
+    assert unique_ids(files) == ids
