@@ -100,7 +100,9 @@ class JixiaoTokenizer:
         if self.boundaries is not None:
             words = split_at(words, set(self.boundaries(text)))
         words, spaces = get_words_and_spaces(words, text)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data["jixiao_text"] = text  # see components/_spans.py: doc_text
+        return doc
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000):
         for text in texts:

@@ -33,7 +33,7 @@ def ensure_boundaries(doc: Doc, offsets: set[int]) -> None:
     if not to_split:
         return
     saved = {key: [(s.start_char, s.end_char, s.label_) for s in group] for key, group in doc.spans.items()}
-    text = doc.text
+    text = doc_text(doc)
     with doc.retokenize() as retokenizer:
         for i, bounds in to_split:
             token = doc[i]
@@ -41,3 +41,20 @@ def ensure_boundaries(doc: Doc, offsets: set[int]) -> None:
             retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
     for key, items in saved.items():
         doc.spans[key] = [doc.char_span(a, b, label=label) for a, b, label in items]
+
+
+TEXT_KEY = "jixiao_text"
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, read once per document.
+
+    spaCy rebuilds `doc.text` from every token on each access, which cost more than some
+    whole components; the tokenizer stores the text it was given, and the check on the
+    last token's end keeps a stale copy from ever being used."""
+    cached = doc.user_data.get(TEXT_KEY)
+    if cached is not None and len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) == len(cached):
+        return cached
+    text = doc.text
+    doc.user_data[TEXT_KEY] = text
+    return text

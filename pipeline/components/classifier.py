@@ -8,6 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .. import extensions  # noqa: F401
+from ._spans import doc_text
 from ..learn.persist import load_model
 from ..learn.segments import segment_contexts
 from .metadata import detect_report_type
@@ -39,7 +40,7 @@ class SegmentClassifier:
         records = [
             {"start": s.start_char, "end": s.end_char, "label": s.label_, "section": s._.section or ()} for s in segments
         ]
-        contexts = segment_contexts(doc.text, records, report_type=report_type_of(segments), doc_id=0)
+        contexts = segment_contexts(doc_text(doc), records, report_type=report_type_of(segments), doc_id=0)
         probas = self.model.predict_proba(contexts)
         labelled = []
         for span, ctx, row in zip(segments, contexts, probas):

@@ -9,6 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .. import extensions  # noqa: F401
+from ._spans import doc_text
 from .segmenter import SEGMENTS
 
 REPORT_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -45,7 +46,7 @@ class MetadataExtractor:
         self.title_lines = title_lines
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text  # spaCy rebuilds doc.text on every access: read it once
+        text = doc_text(doc)
         segments = list(doc.spans[SEGMENTS]) if SEGMENTS in doc.spans else []
         title = [s.text for s in segments[: self.title_lines] if s.label_ == "heading" and s._.level == 0]
         head = "\n".join(title) or text[:200]

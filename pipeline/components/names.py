@@ -12,7 +12,7 @@ from .. import extensions  # noqa: F401
 from ..learn.names import extract
 from ..learn.persist import load_model
 from ..text.names import best_guess
-from ._spans import char_span, ensure_boundaries
+from ._spans import char_span, ensure_boundaries, doc_text
 
 
 class NamesMode(str, Enum):
@@ -45,7 +45,7 @@ class NameRecognizer:
         taken = [(e.start_char, e.end_char) for e in doc.ents]
         furniture = list(doc._.furniture or [])
         found = [
-            f for f in self.find(doc.text)
+            f for f in self.find(doc_text(doc))
             if all(f[1] <= s or f[0] >= e for s, e in taken + furniture)
         ]
         if not found:

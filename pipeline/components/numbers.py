@@ -30,7 +30,7 @@ from ..text.numbers import (
     find_numeric_spans,
     numeric_boundaries,
 )
-from ._spans import ALIGNMENT_LOSS_KEY
+from ._spans import ALIGNMENT_LOSS_KEY, doc_text
 
 
 class NumericLabel(str, Enum):
@@ -121,7 +121,7 @@ class NumericEntityRecognizer:
         furniture = list(doc._.furniture or [])
         existing = list(doc.ents)
         added: list[Span] = []
-        for match in find_numeric_spans(doc.text, self.patterns):
+        for match in find_numeric_spans(doc_text(doc), self.patterns):
             if match.label not in self.labels or _overlaps_chars(match, furniture):
                 continue
             span = self._span(doc, match)
@@ -140,7 +140,7 @@ class NumericEntityRecognizer:
         if span is None and self.alignment is Alignment.expand_if_unchanged:
             wide = doc.char_span(match.start, match.end, label=match.label, alignment_mode="expand")
             # Widening is only safe when it adds nothing but what the tokens already hid.
-            if wide is not None and wide.text == doc.text[match.start : match.end]:
+            if wide is not None and wide.text == doc_text(doc)[match.start : match.end]:
                 span = wide
         if span is None:
             doc.user_data[ALIGNMENT_LOSS_KEY] = doc.user_data.get(ALIGNMENT_LOSS_KEY, 0) + 1

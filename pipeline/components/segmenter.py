@@ -7,7 +7,7 @@ from spacy.tokens import Doc
 
 from .. import extensions  # noqa: F401
 from ..text.structure import Heading, Layout, segments
-from ._spans import char_span
+from ._spans import char_span, doc_text
 from .structure import BYLINE_LABEL, HEADINGS, PARAGRAPHS
 
 SEGMENTS = "segments"
@@ -34,7 +34,7 @@ class Segmenter:
                 fix="put jixiao_structure before jixiao_segmenter in [nlp] pipeline",
             )
         heading_spans = list(doc.spans[HEADINGS])
-        text = doc.text  # rebuilt by spaCy on every access
+        text = doc_text(doc)
         layout = Layout(
             text=text,
             furniture=list(doc._.furniture or []),

@@ -7,7 +7,7 @@ from spacy.tokens import Doc
 
 from .. import extensions  # noqa: F401  (registers the attributes)
 from ..text.structure import analyse
-from ._spans import char_span
+from ._spans import char_span, doc_text
 
 PARAGRAPHS = "paragraphs"
 HEADINGS = "headings"
@@ -28,7 +28,7 @@ class StructureRecognizer:
         self.detect_furniture = detect_furniture
 
     def __call__(self, doc: Doc) -> Doc:
-        layout = analyse(doc.text, detect_furniture=self.detect_furniture)
+        layout = analyse(doc_text(doc), detect_furniture=self.detect_furniture)
         doc._.furniture = list(layout.furniture)
         paragraphs = []
         for start, end, label in sorted(

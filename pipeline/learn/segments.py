@@ -15,6 +15,7 @@ scikit-learn API:
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -125,8 +126,14 @@ def section_words(ctx: dict[str, Any]) -> str:
     words = []
     for depth, heading in enumerate(reversed(ctx["section"][-3:])):
         prefix = "h0_" if depth == 0 else "hx_"
-        words.extend(prefix + w for w in jieba_words(normalise_digits(heading)) if w.strip())
+        words.extend(prefix + w for w in _heading_words(heading))
     return " ".join(words) or "h_none"
+
+
+@functools.lru_cache(maxsize=4096)
+def _heading_words(heading: str) -> tuple[str, ...]:
+    # every segment under a heading asks for its words again: cut each heading once
+    return tuple(w for w in jieba_words(normalise_digits(heading)) if w.strip())
 
 
 def _identity(items: Any) -> Any:

@@ -19,6 +19,8 @@ that decided it.
 
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -825,6 +827,19 @@ def _ends_quoted_name(norm: str, start: int, end: int) -> bool:
 
 
 def find_numeric_spans(text: str, patterns: NumericPatterns = DEFAULT_PATTERNS) -> list[NumericMatch]:
+    """Every MONEY / PEOPLE_COUNT / PERCENT / QUANTITY entity in `text` (see `_find_numeric_spans`).
+
+    The tokenizer (for token boundaries) and the component (for entities) both ask for
+    the same document's matches: a small cache makes the second ask free."""
+    return list(_cached_find(text, patterns))
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_find(text: str, patterns: NumericPatterns) -> tuple[NumericMatch, ...]:
+    return tuple(_find_numeric_spans(text, patterns))
+
+
+def _find_numeric_spans(text: str, patterns: NumericPatterns = DEFAULT_PATTERNS) -> list[NumericMatch]:
     """Every MONEY / PEOPLE_COUNT / PERCENT / QUANTITY entity in `text`, in order, without overlaps.
 
     Span bounds follow ANNOTATION.md §2: the number, 余/多 inside it and the unit; cue words
