@@ -21,8 +21,10 @@ REPORT_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("work_summary", re.compile(r"工作总结|工作计划|工作情况报告|述职")),
 )
 ORG = re.compile(
-    r"^(?:[\u4e00-\u9fff（）()]{2,30}?(?:局|委员会|联合会|办公室|人民政府|政府|中心|馆|院|站|所|协会|团委|街道办事处|街道|乡|镇|文联|妇联|残联|科协|总工会|工会|委|厅|部|署))"
+    r"^(?:[\u4e00-\u9fff（）()]{1,30}?(?:局|委员会|联合会|办公室|办事处|人民政府|政府|中心|馆|院|站|所|协会|团委|街道|乡|镇|文联|妇联|残联|科协|总工会|工会|委|厅|部|署))(?![\u4e00-\u9fff]{0,3}(?:办事处|委员会|局|人民政府|政府|办公室))"
 )
+CLAUSE_BREAK = re.compile(r"[，。；：,;:\n]")
+PLACE = re.compile(r"^[\u4e00-\u9fff]{1,10}?(?:自治州|自治县|省|市|县|区|州|盟|旗)")
 YEAR = re.compile(r"(20[0-4]\d)\s*年")
 SCORE = re.compile(r"(?:得分|评分|分值)[为是：:\s]*(\d{1,3}(?:\.\d+)?)\s*分")
 def detect_report_type(title: str) -> str | None:
@@ -49,15 +51,20 @@ class MetadataExtractor:
         text = doc_text(doc)
         segments = list(doc.spans[SEGMENTS]) if SEGMENTS in doc.spans else []
         title = [s.text for s in segments[: self.title_lines] if s.label_ == "heading" and s._.level == 0]
-        head = "\n".join(title) or text[:200]
+        # a long title wraps over two lines: join them before looking for the genre
+        head = "".join(title) or text[:200]
         report_type = detect_report_type(head)
         org = next((m.group(0) for line in title if (m := ORG.match(line.replace(" ", "")))), None)
+        if org is None:  # a project report's title names the place, not the agency
+            org = next((m.group(0) for line in title if (m := PLACE.match(line.replace(" ", "")))), None)
         years = YEAR.findall(head) or YEAR.findall(text[:1000])
         year = int(Counter(years).most_common(1)[0][0]) if years else None
         score = SCORE.search(text)
         headline: dict[str, float] = {}
         for ent in doc.ents:
-            sentence = text[max(0, ent.start_char - 30) : ent.start_char]
+            # the clause that leads up to the figure: 年初预算收入356.8万元，全年支出345.2万元
+            window = text[max(0, ent.start_char - 30) : ent.start_char]
+            sentence = CLAUSE_BREAK.split(window)[-1]
             for key, label, cue in HEADLINE_CUES:
                 if key not in headline and ent.label_ == label and ent._.value is not None and cue.search(sentence):
                     headline[key] = ent._.value
