@@ -231,7 +231,7 @@ def _wrap_and_paginate(record: dict[str, Any], rng: random.Random) -> dict[str, 
                 else:
                     insertions.append(Insertion(i, "\n"))
             line_width += w
-    return apply_insertions(record, _stable(insertions))
+    return apply_insertions(record, insertions)  # same-offset insertions keep their order
 
 
 def _page_breaks_only(record: dict[str, Any], rng: random.Random) -> dict[str, Any]:
@@ -246,11 +246,6 @@ def _page_breaks_only(record: dict[str, Any], rng: random.Random) -> dict[str, A
         return record
     picks = sorted(rng.sample(candidates, k=min(len(candidates), max(1, len(text) // 1500))))
     return apply_insertions(record, [Insertion(i, "\n\n") for i in picks])
-
-
-def _stable(insertions: list[Insertion]) -> list[Insertion]:
-    # several insertions at one offset keep their order (sorted() is stable)
-    return insertions
 
 
 # --------------------------------------------------------------------------- build

@@ -136,10 +136,6 @@ def _heading_words(heading: str) -> tuple[str, ...]:
     return tuple(w for w in jieba_words(normalise_digits(heading)) if w.strip())
 
 
-def _identity(items: Any) -> Any:
-    return items
-
-
 def _split_words(text: str) -> list[str]:
     return text.split()
 

@@ -43,8 +43,6 @@ TRIGGER_WORDS = tuple(TRIGGERS.split("|"))
 EDITION_RE = re.compile(rf"第[{CN_NUM}\d]+[届次期]|首届|\d{{4}}(?:年度?|—\d{{4}}年度?)?")
 QUOTE_OPEN = "“「『《\""
 STOP_CHARS = set("，。；：！？、,;:!?\n\t 　")
-NAME_CHARS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z·—\-“”「」『』《》\"]")
-LEADING_JUNK = re.compile(r"^(?:了|在|的|并|和|与|及|为|中|上|期间|还|也|又|共|等|均|先后|分别|成功|圆满|积极|首次|连续|再次|年|月|日)+")
 MAX_NAME = 40
 MIN_NAME = 3
 
