@@ -7,18 +7,16 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.components.metadata import detect_report_type
+from pipeline.components.classifier import report_type_of
 from pipeline.learn.segments import LinearSegmentClassifier, StackedSegmentClassifier, segment_contexts
 from pipeline.text.structure import section_paths
 
-TITLE_WINDOW = 4
 APPROACHES = {"stacked_linear": StackedSegmentClassifier, "linear": LinearSegmentClassifier}
 
 
 def record_report_type(record: dict[str, Any]) -> str | None:
     text = record["text"]
-    head = "\n".join(text[s["start"] : s["end"]] for s in record["segments"][:TITLE_WINDOW] if s["label"] == "heading")
-    return detect_report_type(head)
+    return report_type_of((s["label"], text[s["start"] : s["end"]]) for s in record["segments"])
 
 
 def record_contexts(record: dict[str, Any], segments: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import islice
 from pathlib import Path
 
 from spacy.language import Language
@@ -17,8 +19,12 @@ from .segmenter import HEADING_LABEL, SEGMENTS
 TITLE_WINDOW = 4
 
 
-def report_type_of(segments: list[Span]) -> str | None:
-    head = "\n".join(s.text for s in segments[:TITLE_WINDOW] if s.label_ == HEADING_LABEL)
+def report_type_of(segments: Iterable[tuple[str, str]]) -> str | None:
+    """The genre feature of a document from its first segments as (label, text) pairs.
+
+    Training (`training/segments.py`) and this component both call it, so the feature
+    is computed the same way from gold records and from Docs."""
+    head = "\n".join(text for label, text in islice(segments, TITLE_WINDOW) if label == HEADING_LABEL)
     return detect_report_type(head)
 
 
@@ -40,7 +46,7 @@ class SegmentClassifier:
         records = [
             {"start": s.start_char, "end": s.end_char, "label": s.label_, "section": s._.section or ()} for s in segments
         ]
-        contexts = segment_contexts(doc_text(doc), records, report_type=report_type_of(segments), doc_id=0)
+        contexts = segment_contexts(doc_text(doc), records, report_type=report_type_of((s.label_, s.text) for s in segments), doc_id=0)
         probas = self.model.predict_proba(contexts)
         labelled = []
         for span, ctx, row in zip(segments, contexts, probas):
