@@ -127,8 +127,9 @@ def parse(source: str, path: str = "<string>") -> MarkupDoc:
         raise MarkupError(path, 1, f"level {meta['level']!r} is not one of {', '.join(LEVELS)}")
     if meta["agency"] not in AGENCIES:
         raise MarkupError(path, 1, f"agency {meta['agency']!r} is not one of {', '.join(AGENCIES)}")
-    if not re.fullmatch(r"20(1[89]|2[0-5])", meta["year"]):
-        raise MarkupError(path, 1, f"year {meta['year']!r} is not 2018–2025")
+    # archives reach back decades: older reports word things differently (下岗职工, 扩大内需)
+    if not re.fullmatch(r"20(0\d|1\d|2[0-6])", meta["year"]):
+        raise MarkupError(path, 1, f"year {meta['year']!r} is not 2000–2026")
     meta["year"] = int(meta["year"])
 
     # Group into paragraphs: (lineno, label, text, entity spans)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.learn.names import NONE, NameCandidateClassifier, candidate_features, extract
+from pipeline.scoring import trim
 from pipeline.text.names import best_guess, candidates
 
 NAME_LABELS = ("AWARD", "EVENT")
@@ -14,10 +15,12 @@ def dataset(records: list[dict[str, Any]]) -> tuple[list[dict[str, float]], list
     X, y = [], []
     for record in records:
         text = record["text"]
-        gold = {(e["start"], e["end"]): e["label"] for e in record["entities"] if e["label"] in NAME_LABELS}
+        # matched as the scorer matches (quote marks trimmed): a candidate that starts
+        # inside the opening quote of a gold “…”主题展 is that name, not a negative
+        gold = {trim(text, e["start"], e["end"]): e["label"] for e in record["entities"] if e["label"] in NAME_LABELS}
         for c in candidates(text, all_starts=True):
             X.append(candidate_features(text, c))
-            y.append(c.label if gold.get((c.start, c.end)) == c.label else NONE)
+            y.append(c.label if gold.get(trim(text, c.start, c.end)) == c.label else NONE)
     return X, y
 
 

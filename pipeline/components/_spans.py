@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from spacy.tokens import Doc, Span
 
 ALIGNMENT_LOSS_KEY = "jixiao_alignment_loss"
@@ -24,12 +26,23 @@ def ensure_boundaries(doc: Doc, offsets: set[int]) -> None:
     spaCy does not re-index span groups when a token is split, so they are saved as
     character offsets and rebuilt afterwards (splitting only adds boundaries, so every
     old span still aligns; extension values are keyed by offsets and survive)."""
+    if not offsets or not len(doc):
+        return
+    # only the tokens holding an offset are looked at: walking every token of a long
+    # report for each document cost more than the name model itself
+    starts = doc.to_array("IDX").tolist()
+    inner: dict[int, list[int]] = {}
+    for offset in offsets:
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and starts[i] != offset:
+            inner.setdefault(i, []).append(offset)
     to_split = []
-    for token in doc:
+    for i, found in sorted(inner.items()):
+        token = doc[i]
         start, end = token.idx, token.idx + len(token.text)
-        cuts = sorted(o for o in offsets if start < o < end)
+        cuts = sorted(o for o in found if start < o < end)
         if cuts:
-            to_split.append((token.i, [start] + cuts + [end]))
+            to_split.append((i, [start] + cuts + [end]))
     if not to_split:
         return
     saved = {key: [(s.start_char, s.end_char, s.label_) for s in group] for key, group in doc.spans.items()}

@@ -24,7 +24,8 @@ def report_type_of(segments: Iterable[tuple[str, str]]) -> str | None:
 
     Training (`training/segments.py`) and this component both call it, so the feature
     is computed the same way from gold records and from Docs."""
-    head = "\n".join(text for label, text in islice(segments, TITLE_WINDOW) if label == HEADING_LABEL)
+    # joined with "", as jixiao_metadata does, so a title wrapped over two lines still names its genre
+    head = "".join(text for label, text in islice(segments, TITLE_WINDOW) if label == HEADING_LABEL)
     return detect_report_type(head)
 
 

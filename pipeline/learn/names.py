@@ -48,7 +48,9 @@ def candidate_features(text: str, c: Candidate) -> dict[str, float]:
         feats["edition_inside"] = 1.0
     if EDITION.match(span):
         feats["edition_start"] = 1.0
-    opens, closes = sum(span.count(q) for q in "“「『"), sum(span.count(q) for q in "”」』")
+    # the opening quote of “…”主题展 sits just before a candidate's start
+    quoted_span = text[c.start - 1 : c.end] if c.start and text[c.start - 1] in "“「『" else span
+    opens, closes = sum(quoted_span.count(q) for q in "“「『"), sum(quoted_span.count(q) for q in "”」』")
     if opens != closes:
         feats["unbalanced_quotes"] = 1.0
     if opens:
@@ -64,15 +66,16 @@ class NameCandidateClassifier(ClassifierMixin, BaseEstimator):
     Features are hashed, not looked up: a document yields thousands of candidates, and
     hashing them is several times faster than a vocabulary, with no vocabulary to store."""
 
-    def __init__(self, C: float = 2.0, max_iter: int = 2000, random_state: int = 0, n_features: int = 2**18):
+    def __init__(self, C: float = 2.0, max_iter: int = 2000, random_state: int = 0, n_features: int = 2**18, class_weight: Any = None):
         self.C = C
+        self.class_weight = class_weight
         self.max_iter = max_iter
         self.random_state = random_state
         self.n_features = n_features
 
     def fit(self, X: list[dict[str, float]], y: list[str]) -> "NameCandidateClassifier":
         self.vectorizer_ = FeatureHasher(n_features=self.n_features, alternate_sign=False, dtype=np.float32)
-        self.model_ = LogisticRegression(C=self.C, max_iter=self.max_iter, random_state=self.random_state)
+        self.model_ = LogisticRegression(C=self.C, max_iter=self.max_iter, random_state=self.random_state, class_weight=self.class_weight)
         self.model_.fit(self.vectorizer_.transform(X), y)
         self.classes_ = self.model_.classes_
         return self

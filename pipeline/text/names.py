@@ -32,7 +32,9 @@ EVENT_HEADS = (
     r"专题活动|主题活动|系列活动|志愿活动|比武|"
     # short generic heads: many false starts, which the trained chooser learns to reject
     r"会议|大会|观摩会|恳谈会|赛马会|活动|马拉松赛|赛|演练|演习|仪式|典礼|分会场|集训营|训练营|轮训班|班|营|"
-    r"科普日|[\u4e00-\u9fff]{1,4}日|[\u4e00-\u9fff]{1,4}月|[\u4e00-\u9fff]{1,3}季|[\u4e00-\u9fff]{1,3}周|节|展|会)"
+    r"科普日|[\u4e00-\u9fff]{1,4}日|[\u4e00-\u9fff]{1,4}月|[\u4e00-\u9fff]{1,3}季|[\u4e00-\u9fff]{1,3}周|节|展|会|"
+    # party congresses by number: 党的二十大, 党的十九届四中全会 (全会 above)
+    r"(?<=党的)[一二三四五六七八九十]{1,3}大)"
 )
 TRIGGERS = (
     "荣获|获得|获评|获|荣膺|斩获|摘得|夺得|捧得|喜获|被评为|评为|被授予|授予|被命名为|命名为|入选|"
@@ -63,7 +65,7 @@ class Candidate:
     cue: str  # what chose the start: trigger, punct, edition, quote
 
 
-QUOTED_RE = re.compile(r"[“「『]([^“”「」『』\n]{2,24})[”」』]")
+QUOTED_RE = re.compile(r"[“「『]([^“”「」『』\n]{2,60})[”」』]")
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int, str]]:
@@ -140,7 +142,9 @@ def position_cue(text: str, start: int, limit: int) -> str:
     before = text[max(0, start - 4) : start]
     if TRIGGER_RE.search(before + "\0") and any(before.endswith(t) for t in TRIGGERS.split("|")):
         return "trigger"
-    if text[start] in QUOTE_OPEN:
+    # candidates start inside an opening quote (see `candidates`), so the quote is the
+    # character before the start
+    if text[start] in QUOTE_OPEN or (start > 0 and text[start - 1] in QUOTE_OPEN):
         return "quote"
     if EDITION_RE.match(text, start):
         return "edition"

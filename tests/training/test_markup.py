@@ -47,7 +47,14 @@ def test_errors_name_the_problem(body: str, message: str) -> None:
 
 @pytest.mark.parametrize(
     "key, value, message",
-    [("genre", "novel", "genre"), ("level", "galaxy", "level"), ("agency", "外星办", "agency"), ("year", "1999", "year")],
+    [
+        ("genre", "novel", "genre"),
+        ("level", "galaxy", "level"),
+        ("agency", "外星办", "agency"),
+        ("year", "1999", "year"),
+        ("year", "2027", "year"),
+        ("year", "twenty", "year"),
+    ],
 )
 def test_header_values_are_checked(key: str, value: str, message: str) -> None:
     header = "\n".join(f"{key}: {value}" if line.startswith(f"{key}:") else line for line in HEADER.split("\n"))
@@ -58,3 +65,9 @@ def test_header_values_are_checked(key: str, value: str, message: str) -> None:
 def test_terminator_inside_book_title_is_allowed() -> None:
     doc = parse(HEADER + "A 排演话剧《春天来了！》，好评如潮。\n")
     assert len(doc.segments) == 1
+
+
+@pytest.mark.parametrize("year", ["2000", "2008", "2018", "2026"])
+def test_archive_years_are_accepted(year: str) -> None:
+    header = HEADER.replace("year: 2021", f"year: {year}")
+    assert parse(header + "A 一句。\n").meta["year"] == int(year)

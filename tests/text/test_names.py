@@ -1,0 +1,56 @@
+"""Rule candidates for AWARD/EVENT (`pipeline.text.names`): pure functions over text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.scoring import trim
+from pipeline.text.names import candidates, position_cue
+
+# (text, a span that must be among the candidates after quote trimming, label)
+REACHABLE = [
+    ("一是举办“光影中的幸福家园”主题摄影展。", "光影中的幸福家园”主题摄影展", "EVENT"),
+    ("全面贯彻党的二十大精神。", "党的二十大", "EVENT"),
+    ("认真学习党的十九届四中全会精神。", "党的十九届四中全会", "EVENT"),
+    ("同时举办了首届金橘文化节，第六届舞蹈大赛等活动。", "第六届舞蹈大赛", "EVENT"),
+    ("举办“山河入画——庆祝建县七十周年暨乡村振兴成果书画摄影联展”。", "山河入画——庆祝建县七十周年暨乡村振兴成果书画摄影联展", "EVENT"),
+    ("舞蹈《春芽》获“小荷之星”荣誉称号。", "小荷之星", "AWARD"),
+    ("小说集获第三届江南文学奖。", "第三届江南文学奖", "AWARD"),
+    ("该馆被评为全国文明单位。", "全国文明单位", "AWARD"),
+]
+
+
+@pytest.mark.parametrize("text, name, label", REACHABLE)
+def test_names_are_among_the_candidates(text: str, name: str, label: str) -> None:
+    found = {(text[slice(*trim(text, c.start, c.end))], c.label) for c in candidates(text, all_starts=True)}
+    assert (name, label) in found
+
+
+# (text, candidate start, cue): the evidence before a start
+CUES = [
+    ("举办“光影”摄影展", 3, "quote"),  # the start sits just inside the opening quote
+    ("荣获第三届金奖", 2, "trigger"),
+    ("，第六届舞蹈大赛", 1, "edition"),
+    ("市文联第八次代表大会", 0, "punct"),
+    ("市文联第八次代表大会", 1, "inner"),
+]
+
+
+@pytest.mark.parametrize("text, start, cue", CUES)
+def test_position_cue(text: str, start: int, cue: str) -> None:
+    assert position_cue(text, start, 0) == cue
+
+
+@pytest.mark.parametrize("text", ["", "。", "党的", "全年举办活动。", "行动计划工程"])
+def test_no_candidates_without_a_head(text: str) -> None:
+    assert all(c.label in ("AWARD", "EVENT") for c in candidates(text, all_starts=True))
+    assert candidates("", all_starts=True) == []
+
+
+@given(st.text(alphabet="第三届全省奖会节展“”《》，。活动举办荣获党的二十大市文联", max_size=60))
+def test_candidates_lie_inside_the_text(text: str) -> None:
+    for c in candidates(text, all_starts=True):
+        assert 0 <= c.start < c.end <= len(text)
+        assert text[c.start] not in "，。"
