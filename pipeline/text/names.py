@@ -38,7 +38,9 @@ EVENT_HEADS = (
 )
 TRIGGERS = (
     "荣获|获得|获评|获|荣膺|斩获|摘得|夺得|捧得|喜获|被评为|评为|被授予|授予|被命名为|命名为|入选|"
-    "举办|举行|承办|协办|主办|召开|组织|组织开展|开展|参加|参与|出席|筹办|策划|启动|推出|成功举办|圆满完成|完成"
+    "举办|举行|承办|协办|主办|召开|组织|组织开展|开展|参加|参与|出席|筹办|策划|启动|推出|成功举办|圆满完成|完成|"
+    # what is done with a meeting's spirit or an exhibition: 学习贯彻党的二十大精神, 参观…展
+    "贯彻|学习|宣传|参观|观看|观摩|备战|亮相|迎接"
 )
 TRIGGER_RE = re.compile(f"(?:{TRIGGERS})")
 TRIGGER_WORDS = tuple(TRIGGERS.split("|"))
@@ -46,7 +48,7 @@ EDITION_RE = re.compile(rf"第[{CN_NUM}\d]+[届次期]|首届|\d{{4}}(?:年度?|
 QUOTE_OPEN = "“「『《\""
 STOP_CHARS = set("，。；：！？、,;:!?\n\t 　")
 MAX_NAME = 40
-MIN_NAME = 3
+MIN_NAME = 2  # 金奖, 银奖
 
 HEAD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("AWARD", re.compile(AWARD_HEADS)),
