@@ -13,6 +13,9 @@ from .. import extensions  # noqa: F401
 from ._spans import doc_text
 from ..learn.persist import load_model
 from ..learn.segments import segment_contexts
+from ..learn.text_features import USER_DICT
+from ..text.numbers import numeric_boundaries
+from ..tokenizer import WORDS_KEY, JixiaoTokenizer, Segmenter
 from .metadata import detect_report_type
 from .segmenter import HEADING_LABEL, SEGMENTS
 
@@ -39,6 +42,22 @@ class SegmentClassifier:
         self.model_dir = Path(model)
         self.model, self.meta = load_model(self.model_dir)
         self.labels = [str(c) for c in self.model.classes_]
+        # the model learnt the words of `word_tokenizer`: reuse the pipeline's when its
+        # tokenizer cuts the same way, else cut again (pkuseg, char, other dictionaries)
+        tokenizer = nlp.tokenizer
+        self.reuse_words = (
+            isinstance(tokenizer, JixiaoTokenizer)
+            and tokenizer.segmenter is Segmenter.jieba
+            and tokenizer.user_dict is not None
+            and tokenizer.user_dict.resolve() == USER_DICT.resolve()
+            and tokenizer.boundaries is numeric_boundaries
+        )
+
+    def words(self, doc: Doc) -> list[str] | None:
+        saved = doc.user_data.get(WORDS_KEY)
+        if self.reuse_words and saved is not None and saved[0] == Segmenter.jieba.value:
+            return saved[1]
+        return None  # segment_contexts cuts them
 
     def __call__(self, doc: Doc) -> Doc:
         segments = list(doc.spans[SEGMENTS]) if SEGMENTS in doc.spans else []
@@ -47,7 +66,9 @@ class SegmentClassifier:
         records = [
             {"start": s.start_char, "end": s.end_char, "label": s.label_, "section": s._.section or ()} for s in segments
         ]
-        contexts = segment_contexts(doc_text(doc), records, report_type=report_type_of((s.label_, s.text) for s in segments), doc_id=0)
+        contexts = segment_contexts(
+            doc_text(doc), records, words=self.words(doc), report_type=report_type_of((s.label_, s.text) for s in segments), doc_id=0
+        )
         probas = self.model.predict_proba(contexts)
         labelled = []
         for span, ctx, row in zip(segments, contexts, probas):

@@ -97,13 +97,16 @@ def extract(text: str, model: NameCandidateClassifier, threshold: float = 0.5) -
         return []
     proba = model.predict_proba([candidate_features(text, c) for c in cands])
     classes = list(model.classes_)
-    none_col = classes.index(NONE) if NONE in classes else None
-    scored = []
-    for c, row in zip(cands, proba):
-        best = int(np.argmax([p if j != none_col else -1 for j, p in enumerate(row)]))
-        label, p = classes[best], float(row[best])
-        if p >= threshold and label == c.label:
-            scored.append((Candidate(c.start, c.end, label, c.cue), p))
+    name_proba = proba.copy()
+    if NONE in classes:
+        name_proba[:, classes.index(NONE)] = -1.0
+    best = name_proba.argmax(axis=1)
+    best_p = name_proba[np.arange(len(cands)), best]
+    scored = [
+        (c, float(p))
+        for c, j, p in zip(cands, best.tolist(), best_p.tolist())
+        if p >= threshold and classes[j] == c.label
+    ]
     scored.sort(key=lambda cp: -cp[1])
     kept = select_non_overlapping([c for c, _ in scored])
     confidence = {(c.start, c.end): p for c, p in scored}

@@ -27,7 +27,7 @@ TRUSTED_TYPES = [
     "pipeline.learn.segments.LinearSegmentClassifier",
     "pipeline.learn.segments.SegmentFeaturizer",
     "pipeline.learn.segments._split_words",
-    "pipeline.learn.text_features.jieba_words",
+    "pipeline.learn.text_features.given_words",
     "pipeline.learn.names.NameCandidateClassifier",
     "pipeline.learn.names.candidate_features",
     "sklearn.feature_extraction.text.TfidfVectorizer",

@@ -15,7 +15,7 @@ scikit-learn API:
 
 from __future__ import annotations
 
-import functools
+import itertools
 import re
 from typing import Any
 
@@ -28,7 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from .compact import CompactVocabularyMixin
-from .text_features import jieba_words, normalise_digits
+from .text_features import given_words, normalise_digits, text_words, words_between
 
 CLASS_LABELS = ("achievement", "problem", "remedy", "metric", "other")
 NEIGHBOURS = (-3, -2, -1, 1, 2, 3)
@@ -51,26 +51,38 @@ FUTURE_CUE = re.compile(r"^(?:下一步|下步|今后|明年|\d{4}年(?:将|要)
 
 
 def segment_contexts(
-    text: str, segments: list[dict[str, Any]], *, report_type: str | None = None, doc_id: Any = None
+    text: str, segments: list[dict[str, Any]], *, words: list[str] | None = None, report_type: str | None = None, doc_id: Any = None
 ) -> list[dict[str, Any]]:
     """One context dict per segment (headings included, flagged), in text order.
 
     `segments`: dicts with start, end, label ("heading" for headings) and `section`
-    (the heading texts above it, outermost first)."""
+    (the heading texts above it, outermost first). `words`: the text cut by
+    `text_features.word_tokenizer` (the pipeline's tokenizer already did it at run
+    time); cut here when not given."""
+    if words is None:
+        words = text_words(text)
+    starts = list(itertools.accumulate((len(w) for w in words[:-1]), initial=0))
     contexts: list[dict[str, Any]] = []
+    heading_words: dict[str, tuple[str, ...]] = {}
     position = 0
     for seg in segments:
         seg_text = text[seg["start"] : seg["end"]]
+        marker = len(seg_text) - len(strip_enumeration(seg_text))
         is_heading = seg["label"] == "heading"
         if is_heading:
             position = 0
+            heading_words[seg_text] = tuple(words_between(words, starts, seg["start"], seg["end"]))
         section = list(seg.get("section") or ())
+        if is_heading:
+            section.append(seg_text)
         contexts.append(
             {
                 "doc_id": doc_id,
                 "text": seg_text,
+                "words": words_between(words, starts, seg["start"] + marker, seg["end"]),
                 "is_heading": is_heading,
-                "section": section + [seg_text] if is_heading else section,
+                "section": section,
+                "section_words": [heading_words.get(h) or _cut_heading(h) for h in section[-3:]],
                 "position": position,
                 "starts_paragraph": seg["start"] == 0 or text[seg["start"] - 1].isspace(),
                 "report_type": report_type or "unknown",
@@ -124,16 +136,15 @@ def context_features(ctx: dict[str, Any]) -> dict[str, float]:
 def section_words(ctx: dict[str, Any]) -> str:
     """The words of the headings above a segment, the nearest marked apart."""
     words = []
-    for depth, heading in enumerate(reversed(ctx["section"][-3:])):
+    for depth, heading in enumerate(reversed(ctx["section_words"])):
         prefix = "h0_" if depth == 0 else "hx_"
-        words.extend(prefix + w for w in _heading_words(heading))
+        words.extend(prefix + w for w in heading)
     return " ".join(words) or "h_none"
 
 
-@functools.lru_cache(maxsize=4096)
-def _heading_words(heading: str) -> tuple[str, ...]:
-    # every segment under a heading asks for its words again: cut each heading once
-    return tuple(w for w in jieba_words(normalise_digits(heading)) if w.strip())
+def _cut_heading(heading: str) -> tuple[str, ...]:
+    # a section heading that is not among the segments given (a passage cut below it)
+    return tuple(normalise_digits(w) for w in text_words(heading) if w.strip())
 
 
 def _split_words(text: str) -> list[str]:
@@ -152,16 +163,14 @@ class SegmentFeaturizer(CompactVocabularyMixin, TransformerMixin, BaseEstimator)
 
     def _parts(self, contexts: list[dict[str, Any]]):
         texts = [normalise_digits(strip_enumeration(c["text"])) for c in contexts]
-        return texts, [section_words(c) for c in contexts], [context_features(c) for c in contexts]
+        return texts, [c["words"] for c in contexts], [section_words(c) for c in contexts], [context_features(c) for c in contexts]
 
     def fit(self, contexts: list[dict[str, Any]], y: Any = None) -> "SegmentFeaturizer":
-        texts, sections, feats = self._parts(contexts)
+        texts, words, sections, feats = self._parts(contexts)
         self.chars_ = TfidfVectorizer(
             analyzer="char", ngram_range=(self.char_ngram_min, self.char_ngram_max), min_df=self.min_df, sublinear_tf=True, dtype=np.float32
         ).fit(texts)
-        self.words_ = TfidfVectorizer(
-            tokenizer=jieba_words, token_pattern=None, lowercase=False, min_df=self.min_df, sublinear_tf=True, dtype=np.float32
-        ).fit(texts)
+        self.words_ = TfidfVectorizer(analyzer=given_words, min_df=self.min_df, sublinear_tf=True, dtype=np.float32).fit(words)
         self.sections_ = TfidfVectorizer(
             tokenizer=_split_words, token_pattern=None, lowercase=False, min_df=1, sublinear_tf=True, dtype=np.float32
         ).fit(sections)
@@ -169,11 +178,11 @@ class SegmentFeaturizer(CompactVocabularyMixin, TransformerMixin, BaseEstimator)
         return self
 
     def transform(self, contexts: list[dict[str, Any]]):
-        texts, sections, feats = self._parts(contexts)
+        texts, words, sections, feats = self._parts(contexts)
         return sparse.hstack(
             [
                 self.chars_.transform(texts),
-                self.words_.transform(texts),
+                self.words_.transform(words),
                 self.sections_.transform(sections),
                 self.context_.transform(feats),
             ],
@@ -277,9 +286,12 @@ class StackedSegmentClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, contexts: list[dict[str, Any]]) -> np.ndarray:
         if not contexts:
             return np.zeros((0, len(self.classes_)))
-        first = self.first_pass_proba(contexts)
         heads = np.array([c["is_heading"] for c in contexts])
-        first[heads] = 0.0
+        first = np.zeros((len(contexts), len(self.classes_)))
+        sentence_rows = np.flatnonzero(~heads)
+        if len(sentence_rows):
+            # headings are context only: no features, no first-pass guess
+            first[sentence_rows] = self.first_pass_proba([contexts[i] for i in sentence_rows])
         Z = neighbour_matrix(first, [c["doc_id"] for c in contexts], heads)
         return self._align(self.second_, self.second_.predict_proba(Z))
 

@@ -1,11 +1,10 @@
-"""Text → tokens for the trained models: module-level functions, so models pickle by reference.
-
-(A vectorizer holding `jieba.lcut` itself cannot be pickled: jieba's tokenizer has a lock.)
-"""
+"""Text → words for the trained models: module-level functions, so models are saved
+with a reference to them, not a copy (a vectorizer holding jieba itself cannot be saved:
+jieba's tokenizer has a lock)."""
 
 from __future__ import annotations
 
-import logging
+import bisect
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -15,18 +14,42 @@ _DIGITS = re.compile(r"[0-9０-９]")
 
 
 @lru_cache(maxsize=1)
-def _tokenizer():
-    import jieba
+def word_tokenizer():
+    """The tokenizer whose words the segment classifier is trained on: jieba with the
+    domain dictionary and numeric boundaries, as `config.cfg` sets up the pipeline's. The
+    classifier reuses the pipeline's words when its tokenizer is this one, and cuts with
+    this one otherwise, so training and run time always see the same words."""
+    from spacy.vocab import Vocab
 
-    jieba.setLogLevel(logging.WARNING)
-    tk = jieba.Tokenizer()
-    if USER_DICT.exists():
-        tk.load_userdict(str(USER_DICT))
-    return tk
+    from ..text.numbers import numeric_boundaries
+    from ..tokenizer import JixiaoTokenizer, Segmenter
+
+    return JixiaoTokenizer(Vocab(), segmenter=Segmenter.jieba, user_dict=USER_DICT, boundaries=numeric_boundaries)
 
 
-def jieba_words(text: str) -> list[str]:
-    return [w for w in _tokenizer().lcut(text, HMM=False) if w.strip()]
+def text_words(text: str) -> list[str]:
+    """The words `word_tokenizer` cuts `text` into (whitespace included)."""
+    from ..tokenizer import WORDS_KEY
+
+    return word_tokenizer()(text).user_data[WORDS_KEY][1]
+
+
+def words_between(words: list[str], starts: list[int], start: int, end: int) -> list[str]:
+    """The words lying inside text[start:end] (`starts`: each word's offset), digits
+    normalised, whitespace dropped."""
+    first = bisect.bisect_left(starts, start)
+    out = []
+    for i in range(first, len(words)):
+        if starts[i] + len(words[i]) > end:
+            break
+        if words[i].strip():
+            out.append(normalise_digits(words[i]))
+    return out
+
+
+def given_words(words: list[str]) -> list[str]:
+    """The analyzer of a vectorizer whose documents are already lists of words."""
+    return words
 
 
 def normalise_digits(text: str) -> str:

@@ -69,3 +69,38 @@ def test_neighbour_matrix_stops_at_document_edges() -> None:
     assert block(1, 1) == [0.0, 0.0]  # the next row belongs to another document
     assert block(0, -1) == [0.0, 0.0]  # nothing before the first segment
     assert block(2, -1) == [0.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    "text, start, end, words",
+    [
+        ("一是举办培训12期。", 0, 10, ["一是", "举办", "培训", "00", "期", "。"]),
+        ("一是举办培训12期。", 2, 10, ["举办", "培训", "00", "期", "。"]),
+        ("甲。\n乙丙。", 3, 6, ["乙丙", "。"]),  # whitespace words are dropped
+        ("甲。\n乙丙。", 0, 1, ["甲"]),
+        ("甲。\n乙丙。", 4, 6, ["。"]),  # a word cut by the start is not this segment's
+    ],
+)
+def test_words_between(text: str, start: int, end: int, words: list[str]) -> None:
+    from pipeline.learn.text_features import words_between
+
+    cut = {"一是举办培训12期。": ["一是", "举办", "培训", "12", "期", "。"], "甲。\n乙丙。": ["甲", "。", "\n", "乙丙", "。"]}[text]
+    starts = [sum(len(w) for w in cut[:i]) for i in range(len(cut))]
+    assert words_between(cut, starts, start, end) == words
+
+
+def test_contexts_cut_words_as_the_pipeline_tokenizer_does(tiny_records) -> None:
+    """Training cuts the text itself; at run time the classifier reuses the pipeline
+    tokenizer's words: both must give every segment the same words."""
+    from pipeline import load, load_config
+    from pipeline.learn.segments import segment_contexts
+    from pipeline.tokenizer import WORDS_KEY
+
+    nlp = load(exclude=load_config()["nlp"]["pipeline"])
+    record = tiny_records[0]
+    doc = nlp.make_doc(record["text"])
+    reused = segment_contexts(record["text"], record["segments"], words=doc.user_data[WORDS_KEY][1])
+    cut_here = segment_contexts(record["text"], record["segments"])
+    assert [c["words"] for c in reused] == [c["words"] for c in cut_here]
+    assert [c["section_words"] for c in reused] == [c["section_words"] for c in cut_here]
+    assert any(c["words"] for c in reused)
