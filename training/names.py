@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.learn.names import NONE, NameCandidateClassifier, candidate_features, extract
+from pipeline.learn.names import NONE, NameCandidateClassifier, TextIndex, candidate_features, extract
 from pipeline.scoring import trim
 from pipeline.text.names import best_guess, candidates
 
@@ -18,8 +18,9 @@ def dataset(records: list[dict[str, Any]]) -> tuple[list[dict[str, float]], list
         # matched as the scorer matches (quote marks trimmed): a candidate that starts
         # inside the opening quote of a gold “…”主题展 is that name, not a negative
         gold = {trim(text, e["start"], e["end"]): e["label"] for e in record["entities"] if e["label"] in NAME_LABELS}
+        index = TextIndex(text)
         for c in candidates(text, all_starts=True):
-            X.append(candidate_features(text, c))
+            X.append(candidate_features(text, c, index))
             y.append(c.label if gold.get(trim(text, c.start, c.end)) == c.label else NONE)
     return X, y
 

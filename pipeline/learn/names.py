@@ -22,7 +22,23 @@ PLACE = re.compile(r"^(?:全国|全省|全市|全县|全区|中国|国家|省|�
 EDITION = re.compile(r"第[一二三四五六七八九十百零〇两\d]+[届次期]|首届|\d{4}")
 
 
-def candidate_features(text: str, c: Candidate) -> dict[str, float]:
+class TextIndex:
+    """Per-text lookups that every candidate of a text shares: the bigram feature keys and
+    running counts of quote marks (a text yields hundreds of candidates)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.bigrams = ["bg=" + text[i : i + 2] for i in range(max(0, len(text) - 1))]
+        self.opens = [0]
+        self.closes = [0]
+        for ch in text:
+            self.opens.append(self.opens[-1] + (ch in "“「『"))
+            self.closes.append(self.closes[-1] + (ch in "”」』"))
+
+
+def candidate_features(text: str, c: Candidate, index: TextIndex | None = None) -> dict[str, float]:
+    if index is None or index.text is not text:
+        index = TextIndex(text)
     span = text[c.start : c.end]
     before = text[max(0, c.start - 3) : c.start]
     after = text[c.end : c.end + 2]
@@ -49,14 +65,14 @@ def candidate_features(text: str, c: Candidate) -> dict[str, float]:
     if EDITION.match(span):
         feats["edition_start"] = 1.0
     # the opening quote of “…”主题展 sits just before a candidate's start
-    quoted_span = text[c.start - 1 : c.end] if c.start and text[c.start - 1] in "“「『" else span
-    opens, closes = sum(quoted_span.count(q) for q in "“「『"), sum(quoted_span.count(q) for q in "”」』")
+    first = c.start - 1 if c.start and text[c.start - 1] in "“「『" else c.start
+    opens = index.opens[c.end] - index.opens[first]
+    closes = index.closes[c.end] - index.closes[first]
     if opens != closes:
         feats["unbalanced_quotes"] = 1.0
     if opens:
         feats["quoted"] = 1.0
-    for i in range(len(span) - 1):
-        feats[f"bg={span[i:i + 2]}"] = 1.0
+    feats.update(dict.fromkeys(index.bigrams[c.start : c.end - 1], 1.0))
     return feats
 
 
@@ -95,7 +111,8 @@ def extract(text: str, model: NameCandidateClassifier, threshold: float = 0.5) -
     cands = candidates(text, all_starts=True)
     if not cands:
         return []
-    proba = model.predict_proba([candidate_features(text, c) for c in cands])
+    index = TextIndex(text)
+    proba = model.predict_proba([candidate_features(text, c, index) for c in cands])
     classes = list(model.classes_)
     name_proba = proba.copy()
     if NONE in classes:

@@ -37,10 +37,10 @@ EVENT_HEADS = (
     r"(?<=党的)[一二三四五六七八九十]{1,3}大)"
 )
 TRIGGERS = (
-    "荣获|获得|获评|获|荣膺|斩获|摘得|夺得|捧得|喜获|被评为|评为|被授予|授予|被命名为|命名为|入选|"
+    "创建|蝉联|荣获|获得|获评|获|荣膺|斩获|摘得|夺得|捧得|喜获|被评为|评为|被授予|授予|被命名为|命名为|入选|"
     "举办|举行|承办|协办|主办|召开|组织|组织开展|开展|参加|参与|出席|筹办|策划|启动|推出|成功举办|圆满完成|完成|"
     # what is done with a meeting's spirit or an exhibition: 学习贯彻党的二十大精神, 参观…展
-    "贯彻|学习|宣传|参观|观看|观摩|备战|亮相|迎接"
+    "贯彻|学习|宣传|参观|观看|观摩|备战|亮相|迎接|按照|根据|落实"
 )
 TRIGGER_RE = re.compile(f"(?:{TRIGGERS})")
 TRIGGER_WORDS = tuple(TRIGGERS.split("|"))
@@ -110,7 +110,7 @@ def _left_limit(text: str, head_start: int) -> int:
     return i
 
 
-AWARD_TRIGGER_RE = re.compile(r"(?:荣获|获评|被评为|评为|被授予|授予|被命名为|命名为|获得|荣膺|摘得|夺得|捧得|喜获|斩获|获)")
+AWARD_TRIGGER_RE = re.compile(r"(?:创建|蝉联|荣获|获评|被评为|评为|被授予|授予|被命名为|命名为|获得|荣膺|摘得|夺得|捧得|喜获|斩获|获)")
 TITLE_WORD_RE = re.compile(r"(?:荣誉称号|等荣誉称号|称号|荣誉|殊荣)")
 LIST_SPLIT_RE = re.compile(r"(?:和|及|以及|、)")
 

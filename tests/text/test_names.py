@@ -54,3 +54,4 @@ def test_candidates_lie_inside_the_text(text: str) -> None:
     for c in candidates(text, all_starts=True):
         assert 0 <= c.start < c.end <= len(text)
         assert text[c.start] not in "，。"
+
