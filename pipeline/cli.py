@@ -138,6 +138,7 @@ def bench(
     documents: int = typer.Option(300, "--documents", "-n", help="documents in the synthetic archive"),
     scale: int = typer.Option(10, "--scale", help="also run an archive this many times larger to check memory stays flat (1: skip)"),
     jobs: int = typer.Option(2, "--jobs", "-j", help="processes for the parallel run"),
+    components: int = typer.Option(60, "--components", help="also time each pipeline stage on this many documents (0: skip)"),
     config: Optional[Path] = ConfigOption,
     set_: Optional[List[str]] = SetOption,
 ) -> None:
@@ -145,7 +146,9 @@ def bench(
     from training.bench import run_benchmark
 
     try:
-        run_benchmark(documents=documents, scale=scale, jobs=jobs, config=config, overrides=_overrides(set_), log=lambda m: typer.echo(m))
+        run_benchmark(
+            documents=documents, scale=scale, jobs=jobs, components=components, config=config, overrides=_overrides(set_), log=lambda m: typer.echo(m)
+        )
     except JixiaoError as err:
         _fail(err)
 

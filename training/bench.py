@@ -145,6 +145,36 @@ def measure_run(name: str, paths: list[Path], out: Path, *, jobs: int, config: P
     )
 
 
+def measure_components(texts: list[str], *, config: Path | None = None, overrides: dict | None = None) -> list[tuple[str, float]]:
+    """Each stage's time over `texts`, in multiples of `jieba.lcut` on the same texts, in
+    this process: where the pipeline's time goes (the tokenizer first, then each
+    component called in turn on the Doc the previous one returned)."""
+    import logging
+
+    import jieba
+
+    from pipeline import load
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    nlp = load(config, overrides=overrides)
+    nlp(texts[0])  # first-call costs (lazy imports, caches) are start-up
+    started = time.perf_counter()
+    for text in texts:
+        jieba.lcut(text)
+    floor = time.perf_counter() - started
+    spent = {"tokenizer": 0.0, **{name: 0.0 for name, _ in nlp.pipeline}}
+    for text in texts:
+        started = time.perf_counter()
+        doc = nlp.make_doc(text)
+        spent["tokenizer"] += time.perf_counter() - started
+        for name, component in nlp.pipeline:
+            started = time.perf_counter()
+            doc = component(doc)
+            spent[name] += time.perf_counter() - started
+    return [(name, seconds / floor) for name, seconds in spent.items()]
+
+
 def run_benchmark(
     *,
     documents: int = 300,
@@ -156,6 +186,7 @@ def run_benchmark(
     nlp_factory=None,
     seed: int = SEED,
     out_dir: Path | None = None,
+    components: int = 60,
 ) -> dict[str, Any]:
     """Measure, print the table, return the figures. `nlp_factory` (as `runners.run`
     takes it) benchmarks another pipeline; `out_dir` keeps the archive and outputs."""
@@ -183,6 +214,14 @@ def run_benchmark(
     results = summarise(floor, one, many, small, jobs=jobs, scale=scale)
     for line in format_table([floor, one, many] + ([small] if small else []), results):
         log(line)
+    if components and nlp_factory is None:
+        sample = [text for _, text in archive_texts(texts, min(components, documents), seed=seed)]
+        log(f"\nwhere one process spends its time ({len(sample)} documents, in this process; × jieba.lcut on the same text):")
+        shares = measure_components(sample, config=config, overrides=overrides)
+        for name, ratio in shares:
+            log(f"  {name:<20} {ratio:5.2f}×")
+        log(f"  {'all':<20} {sum(r for _, r in shares):5.2f}×")
+        results["components_vs_jieba"] = dict(shares)
     return results
 
 

@@ -33,3 +33,13 @@ def test_the_benchmark_reports_every_figure(tmp_path):
     for expected in ("jieba.lcut alone", "pipeline, 1 process", "pipeline, 2 processes", "1 process / jieba.lcut", "2 processes / 1 process", "peak RSS per worker", "peak RSS 4 → 6 documents"):
         assert expected in text
     assert len(list((tmp_path / "archive").glob("*.txt"))) == 6
+
+
+def test_component_timing_covers_every_stage():
+    from pipeline import load_config
+    from training.bench import measure_components
+
+    texts = ["一、主要成效\n全年举办培训班12期，培训干部600人次，荣获全省先进集体称号。"] * 3
+    shares = dict(measure_components(texts))
+    assert list(shares) == ["tokenizer", *load_config()["nlp"]["pipeline"]]
+    assert all(ratio > 0 for ratio in shares.values())
