@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .records import doc_to_record
+from .records import doc_to_record, read_jsonl
 from .scoring import score
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    path = Path(path)
-    if not path.exists():
-        raise InputError(path, "file not found", fix="check the path")
-    out = []
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if line.strip():
-                try:
-                    out.append(json.loads(line))
-                except json.JSONDecodeError as err:
-                    raise InputError(f"{path}:{lineno}", f"not valid JSON ({err.msg})", fix="one JSON object a line") from err
-    return out
 
 
 def predict_records(nlp, gold: list[dict[str, Any]]) -> list[dict[str, Any]]:

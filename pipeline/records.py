@@ -9,8 +9,12 @@ store. Writers import this module only, never spaCy.
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
+
+from .errors import InputError
 
 SEGMENT_LABELS = ("achievement", "problem", "remedy", "metric", "other", "heading")
 ENTITY_LABELS = ("MONEY", "PEOPLE_COUNT", "PERCENT", "QUANTITY", "AWARD", "EVENT")
@@ -156,3 +160,20 @@ def record_to_rows(record: dict[str, Any], *, processed_at: str | None = None) -
             }
         )
     return {"documents": [doc_row], "segments": seg_rows, "entities": ent_rows}
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Records from a JSONL file (ANNOTATION.md format, ours or gold), blank lines skipped;
+    a missing file or a line that is not JSON is an `InputError` naming the line."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, "file not found", fix="check the path")
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if line.strip():
+                try:
+                    out.append(json.loads(line))
+                except json.JSONDecodeError as err:
+                    raise InputError(f"{path}:{lineno}", f"not valid JSON ({err.msg})", fix="one JSON object a line") from err
+    return out

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from pipeline.errors import CorpusError
-from pipeline.records import ENTITY_LABELS, NUMERIC_LABELS, SEGMENT_LABELS
+from pipeline.records import ENTITY_LABELS, NUMERIC_LABELS, SEGMENT_LABELS, read_jsonl
 from pipeline.text.numbers import parse_numeric_entity
 
 from .markup import MarkupError, parse_file
@@ -358,19 +358,6 @@ def validate_record(record: dict[str, Any]) -> list[str]:
         if s2 < e1:
             problems.append(f"entities overlap at {s2}")
     return problems
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    records = []
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError as err:
-                raise CorpusError(path, lineno, f"not valid JSON: {err.msg}") from err
-    return records
 
 
 def validate_files(paths: Iterable[Path]) -> list[str]:

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.text.structure import ends_sentence, inner_terminator
+
 LABEL_CODES = {
     "H": "heading",
     "A": "achievement",
@@ -38,9 +40,6 @@ AGENCIES = (
 )
 HEADER_KEYS = ("id", "agency", "org", "genre", "province", "level", "year")
 
-TERMINATORS = "。！？；!?;"
-CLOSERS = "”’」』）)"
-OPENERS = {"《": "》", "“": "”", "「": "」", "『": "』", "‘": "’"}
 ENTITY_RE = re.compile(r"\{([A-Z_]+):([^{}]*)\}")
 
 
@@ -56,27 +55,6 @@ class MarkupDoc:
     text: str
     segments: list[dict] = field(default_factory=list)
     entities: list[dict] = field(default_factory=list)
-
-
-def inner_terminator(sentence: str) -> int | None:
-    """Index of a sentence terminator before the end of `sentence`, outside quotes
-    and book titles; None when the only terminators are final."""
-    depth: list[str] = []
-    body = sentence.rstrip(CLOSERS + " ")
-    for i, ch in enumerate(body):
-        if depth and ch == depth[-1]:
-            depth.pop()
-        elif ch in OPENERS:
-            depth.append(OPENERS[ch])
-        elif ch in TERMINATORS and not depth:
-            rest = body[i + 1 :]
-            if rest.strip(TERMINATORS + CLOSERS + " "):
-                return i
-    return None
-
-
-def ends_sentence(sentence: str) -> bool:
-    return sentence.rstrip(CLOSERS + " ")[-1:] in TERMINATORS if sentence else False
 
 
 def _strip_entities(raw: str, path: str, lineno: int) -> tuple[str, list[tuple[int, int, str]]]:

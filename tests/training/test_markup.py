@@ -71,3 +71,20 @@ def test_terminator_inside_book_title_is_allowed() -> None:
 def test_archive_years_are_accepted(year: str) -> None:
     header = HEADER.replace("year: 2021", f"year: {year}")
     assert parse(header + "A 一句。\n").meta["year"] == int(year)
+
+
+@pytest.mark.parametrize(
+    "line, splits",
+    [
+        ("A 他说：“任务完成了。”随后大家离开。", True),  # the segmenter ends a quoted sentence here
+        ("A 群众称赞“办得好！”，大家很满意。", False),  # a comma continues the outer sentence
+        ("A 排演话剧《春天来了！》，好评如潮。", False),
+        ("A 完成培训。举办展览。", True),
+    ],
+)
+def test_a_line_must_be_one_segment_as_the_segmenter_cuts(line: str, splits: bool) -> None:
+    if splits:
+        with pytest.raises(MarkupError, match="terminator|sentence"):
+            parse(HEADER + line + "\n")
+    else:
+        assert len(parse(HEADER + line + "\n").segments) == 1
