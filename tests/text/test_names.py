@@ -55,3 +55,17 @@ def test_candidates_lie_inside_the_text(text: str) -> None:
         assert 0 <= c.start < c.end <= len(text)
         assert text[c.start] not in "，。"
 
+
+
+@pytest.mark.parametrize(
+    "text, absent, present",
+    [
+        ("今年举办乡村文化艺术节。", "化艺术节", "乡村文化艺术节"),  # mid-word: no cue, not after a particle or verb end
+        ("围绕全县读书月活动开展宣传。", "县读书月活动", "全县读书月活动"),  # 围绕… ends a verb: a start
+        ("市文联和县作协联合举办诗歌朗诵会。", "作协联合举办诗歌朗诵会", "诗歌朗诵会"),
+    ],
+)
+def test_inner_starts_need_a_reason(text: str, absent: str, present: str) -> None:
+    spans = {text[c.start : c.end] for c in candidates(text, all_starts=True)}
+    assert absent not in spans
+    assert present in spans
