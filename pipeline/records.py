@@ -46,41 +46,48 @@ def now_iso() -> str:
 
 def doc_to_record(doc, *, doc_id: str, source: str | None = None, include_text: bool = False, model_version: str | None = None) -> dict[str, Any]:
     """The JSON object for one processed Doc (ANNOTATION.md §3 keys, plus ours)."""
+    from .components._spans import doc_text
+
+    # slices of the cached text: doc.text and span.text rebuild strings token by token,
+    # which cost as much as the name recogniser
+    text = doc_text(doc)
     segments = list(doc.spans["segments"]) if "segments" in doc.spans else []
     seg_records = []
     for span in segments:
-        scores = span._.scores
+        ext = span._  # one extension view per span: each `span._` builds a new one
+        scores = ext.scores
         seg_records.append(
             {
                 "start": span.start_char,
                 "end": span.end_char,
-                "text": span.text,
+                "text": text[span.start_char : span.end_char],
                 "label": span.label_,
                 "scores": {k: round(float(v), 4) for k, v in scores.items()} if scores else None,
-                "section": list(span._.section or ()),
+                "section": list(ext.section or ()),
             }
         )
     ends = [s["end"] for s in seg_records]
     ent_records = []
     for ent in doc.ents:
-        rec: dict[str, Any] = {"start": ent.start_char, "end": ent.end_char, "text": ent.text, "label": ent.label_}
+        rec: dict[str, Any] = {"start": ent.start_char, "end": ent.end_char, "text": text[ent.start_char : ent.end_char], "label": ent.label_}
+        ext = ent._
         if ent.label_ in NUMERIC_LABELS:
-            rec["value"] = ent._.value
-            rec["approx"] = bool(ent._.approx)
-            if ent._.value_max is not None:
-                rec["value_max"] = ent._.value_max
-            if ent._.unit:
-                rec["unit"] = ent._.unit
-            if ent._.currency and ent._.currency != "CNY":
-                rec["currency"] = ent._.currency
-        rec["matched_by"] = ent._.matched_by
+            rec["value"] = ext.value
+            rec["approx"] = bool(ext.approx)
+            if ext.value_max is not None:
+                rec["value_max"] = ext.value_max
+            if ext.unit:
+                rec["unit"] = ext.unit
+            if ext.currency and ext.currency != "CNY":
+                rec["currency"] = ext.currency
+        rec["matched_by"] = ext.matched_by
         rec["segment"] = _segment_index(ends, ent.start_char)
         ent_records.append(rec)
     record: dict[str, Any] = {
         "id": doc_id,
         "source": source,
-        "sha256": text_sha256(doc.text),
-        "chars": len(doc.text),
+        "sha256": text_sha256(text),
+        "chars": len(text),
         "encoding": doc._.encoding,
         "report": doc._.report or {},
         "model_version": model_version,
@@ -89,7 +96,7 @@ def doc_to_record(doc, *, doc_id: str, source: str | None = None, include_text: 
         "entities": ent_records,
     }
     if include_text:
-        record["text"] = doc.text
+        record["text"] = text
     return record
 
 
