@@ -551,6 +551,10 @@ def parse_numeric_entity(
     if m is None:
         raise NumberParseError(f"no number in this {label} span", value=span_text)
     unit = s[m.end() :]
+    if unit.startswith("‰"):
+        # ANNOTATION.md defines PERCENT by % and 百分之 only (docs/decisions.md); reading
+        # 0.9‰ as 0.9% would be a value ten times too large
+        raise NumberParseError("per-mille (‰) is not an annotated entity", value=span_text)
     lo_text = m["lo"] + (m["lo_mag"] or "")
     low, high = _number_range(lo_text)
     approx = approx or bool(m["lo_approx"] or m["hi_approx"])

@@ -396,7 +396,7 @@ def test_parse_numeric_entity(span, label, before, after, value, value_max, appr
 
 @pytest.mark.parametrize(
     "span, label",
-    [("元", M), ("人次", PPL), ("15家到38家", Q), ("15-10人", PPL), ("10%-15人", PCT), ("5个", "AWARD")],
+    [("元", M), ("人次", PPL), ("15家到38家", Q), ("15-10人", PPL), ("10%-15人", PCT), ("5个", "AWARD"), ("0.9‰", PCT), ("3‰", Q)],
 )
 def test_parse_numeric_entity_rejects(span: str, label: str) -> None:
     with pytest.raises(NumberParseError):
