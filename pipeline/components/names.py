@@ -17,7 +17,7 @@ from ._spans import char_span, ensure_boundaries, doc_text
 
 class NamesMode(str, Enum):
     rules = "rules"  # the rule matcher's best guess, no model
-    hybrid = "hybrid"  # rule candidates, every possible start, ranked by the trained chooser
+    hybrid = "hybrid"  # rule candidates, each head × its plausible starts, ranked by the trained chooser
 
 
 class NameRecognizer:

@@ -162,7 +162,8 @@ def candidates(text: str, *, all_starts: bool = False) -> list[Candidate]:
     """Plausible AWARD/EVENT spans. Each end comes from a head word (…奖, …大会, …节) or
     an award trigger phrase; starts are the cue positions (trigger, quote, edition,
     stop character) or, with `all_starts`, every position back to the last stop
-    character, for a trained chooser to rank."""
+    character that follows a cue or one of `INNER_START_AFTER`, for a trained chooser
+    to rank."""
     ends = _head_ends(text) + _trigger_phrase_ends(text) + _quoted_spans(text)
     out: dict[tuple[int, int, str], Candidate] = {}
     for head_start, end, label in ends:
