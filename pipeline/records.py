@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .components._spans import doc_text
 from .errors import InputError
 
 SEGMENT_LABELS = ("achievement", "problem", "remedy", "metric", "other", "heading")
@@ -46,8 +47,6 @@ def now_iso() -> str:
 
 def doc_to_record(doc, *, doc_id: str, source: str | None = None, include_text: bool = False, model_version: str | None = None) -> dict[str, Any]:
     """The JSON object for one processed Doc (ANNOTATION.md §3 keys, plus ours)."""
-    from .components._spans import doc_text
-
     # slices of the cached text: doc.text and span.text rebuild strings token by token,
     # which cost as much as the name recogniser
     text = doc_text(doc)

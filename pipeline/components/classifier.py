@@ -13,9 +13,8 @@ from .. import extensions  # noqa: F401
 from ._spans import doc_text
 from ..learn.persist import load_model
 from ..learn.segments import segment_contexts
-from ..learn.text_features import USER_DICT
-from ..text.numbers import numeric_boundaries
-from ..tokenizer import WORDS_KEY, JixiaoTokenizer, Segmenter
+from ..learn.text_features import cuts_like_word_tokenizer
+from ..tokenizer import WORDS_KEY, Segmenter
 from .metadata import detect_report_type
 from .segmenter import HEADING_LABEL, SEGMENTS
 
@@ -44,14 +43,7 @@ class SegmentClassifier:
         self.labels = [str(c) for c in self.model.classes_]
         # the model learnt the words of `word_tokenizer`: reuse the pipeline's when its
         # tokenizer cuts the same way, else cut again (pkuseg, char, other dictionaries)
-        tokenizer = nlp.tokenizer
-        self.reuse_words = (
-            isinstance(tokenizer, JixiaoTokenizer)
-            and tokenizer.segmenter is Segmenter.jieba
-            and tokenizer.user_dict is not None
-            and tokenizer.user_dict.resolve() == USER_DICT.resolve()
-            and tokenizer.boundaries is numeric_boundaries
-        )
+        self.reuse_words = cuts_like_word_tokenizer(nlp.tokenizer)
 
     def words(self, doc: Doc) -> list[str] | None:
         saved = doc.user_data.get(WORDS_KEY)

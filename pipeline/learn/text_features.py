@@ -9,28 +9,40 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from spacy.vocab import Vocab
+
+from ..text.numbers import numeric_boundaries
+from ..tokenizer import WORDS_KEY, JixiaoTokenizer, Segmenter
+
 USER_DICT = Path(__file__).resolve().parent.parent / "resources" / "userdict.txt"
 _DIGITS = re.compile(r"[0-9０-９]")
 
 
 @lru_cache(maxsize=1)
-def word_tokenizer():
+def word_tokenizer() -> JixiaoTokenizer:
     """The tokenizer whose words the segment classifier is trained on: jieba with the
     domain dictionary and numeric boundaries, as `config.cfg` sets up the pipeline's. The
-    classifier reuses the pipeline's words when its tokenizer is this one, and cuts with
-    this one otherwise, so training and run time always see the same words."""
-    from spacy.vocab import Vocab
-
-    from ..text.numbers import numeric_boundaries
-    from ..tokenizer import JixiaoTokenizer, Segmenter
-
+    classifier reuses the pipeline's words when its tokenizer cuts like this one
+    (`cuts_like_word_tokenizer`), and cuts with this one otherwise, so training and run
+    time always see the same words."""
     return JixiaoTokenizer(Vocab(), segmenter=Segmenter.jieba, user_dict=USER_DICT, boundaries=numeric_boundaries)
+
+
+def cuts_like_word_tokenizer(tokenizer: object) -> bool:
+    """Whether `tokenizer` has `word_tokenizer`'s settings, so its saved words are the ones
+    the classifier learnt (checked on settings: building `word_tokenizer` to compare
+    would load a second copy of jieba's dictionary)."""
+    return (
+        isinstance(tokenizer, JixiaoTokenizer)
+        and tokenizer.segmenter is Segmenter.jieba
+        and tokenizer.user_dict is not None
+        and tokenizer.user_dict.resolve() == USER_DICT.resolve()
+        and tokenizer.boundaries is numeric_boundaries
+    )
 
 
 def text_words(text: str) -> list[str]:
     """The words `word_tokenizer` cuts `text` into (whitespace included)."""
-    from ..tokenizer import WORDS_KEY
-
     return word_tokenizer()(text).user_data[WORDS_KEY][1]
 
 
