@@ -1,4 +1,4 @@
-"""The registered tokenizer: jieba with a user dictionary, forced boundaries, pkuseg by path."""
+"""The registered tokenizer: jieba (compiled or Python) with a user dictionary, forced boundaries, pkuseg by path."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 import spacy
 
 from pipeline.errors import ConfigError
-from pipeline.tokenizer import JixiaoTokenizer, Segmenter, split_at
+from pipeline.tokenizer import JixiaoTokenizer, Segmenter, read_user_dict, split_at
 
 
 @pytest.mark.parametrize(
@@ -33,12 +33,44 @@ def test_tokens_rebuild_the_text_and_respect_boundaries() -> None:
     assert text.index("3.6") in starts and text.index("，") in starts
 
 
-def test_user_dictionary_keeps_domain_words_whole(tmp_path) -> None:
+@pytest.mark.parametrize("segmenter", [Segmenter.rjieba, Segmenter.jieba])
+def test_user_dictionary_keeps_domain_words_whole(tmp_path, segmenter) -> None:
     nlp = spacy.blank("zh")
     userdict = tmp_path / "dict.txt"
     userdict.write_text("绩效自评报告 100 n\n", encoding="utf-8")
-    doc = JixiaoTokenizer(nlp.vocab, user_dict=userdict)("部门绩效自评报告")
+    doc = JixiaoTokenizer(nlp.vocab, segmenter=segmenter, user_dict=userdict)("部门绩效自评报告")
     assert "绩效自评报告" in [t.text for t in doc]
+
+
+@pytest.mark.parametrize(
+    "lines, entries",
+    [
+        ("绩效自评 20 n\n", [("绩效自评", 20, "n")]),
+        ("\ufeff执行率 20\n\n", [("执行率", 20, None)]),  # BOM, no tag, blank line
+        ("项目支出\n", [("项目支出", None, None)]),
+        ("部门 整体\n", [("部门 整体", None, None)]),  # as jieba reads it: one word with a space
+        ("Ａ级景区 5 nz\n", [("Ａ级景区", 5, "nz")]),
+    ],
+)
+def test_read_user_dict(tmp_path, lines: str, entries) -> None:
+    path = tmp_path / "dict.txt"
+    path.write_text(lines, encoding="utf-8")
+    assert read_user_dict(path) == entries
+
+
+REPORT = (
+    "2024年，中心围绕绩效目标，共开展培训12期，培训人员1,200人次，预算执行率95.35%。"
+    "存在的问题：一是资金拨付进度偏慢；二是绩效指标设置不够细化。\n\n"
+    "下一步，我们将进一步加强预算管理，提高资金使用效益。"
+)
+
+
+def test_compiled_jieba_cuts_like_jieba(tmp_path) -> None:
+    # the classifier learnt its words from one and may meet the other's
+    vocab = spacy.blank("zh").vocab
+    compiled = [t.text for t in JixiaoTokenizer(vocab, segmenter=Segmenter.rjieba)(REPORT)]
+    original = [t.text for t in JixiaoTokenizer(vocab, segmenter=Segmenter.jieba)(REPORT)]
+    assert compiled == original
 
 
 def test_char_segmenter() -> None:

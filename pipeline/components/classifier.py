@@ -13,8 +13,8 @@ from .. import extensions  # noqa: F401
 from ._spans import doc_text
 from ..learn.persist import load_model
 from ..learn.segments import segment_contexts
-from ..learn.text_features import cuts_like_word_tokenizer
-from ..tokenizer import WORDS_KEY, Segmenter
+from ..learn.text_features import WORD_SEGMENTER, cuts_like_word_tokenizer
+from ..tokenizer import WORDS_KEY
 from .metadata import detect_report_type
 from .segmenter import HEADING_LABEL, SEGMENTS
 
@@ -47,7 +47,7 @@ class SegmentClassifier:
 
     def words(self, doc: Doc) -> list[str] | None:
         saved = doc.user_data.get(WORDS_KEY)
-        if self.reuse_words and saved is not None and saved[0] == Segmenter.jieba.value:
+        if self.reuse_words and saved is not None and saved[0] == WORD_SEGMENTER.value:
             return saved[1]
         return None  # segment_contexts cuts them
 

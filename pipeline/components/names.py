@@ -12,7 +12,7 @@ from .. import extensions  # noqa: F401
 from ..learn.names import extract
 from ..learn.persist import load_model
 from ..text.names import best_guess
-from ._spans import char_span, ensure_boundaries, doc_text
+from ._spans import OccupiedRanges, char_span, doc_text, ensure_boundaries
 
 
 class NamesMode(str, Enum):
@@ -42,12 +42,8 @@ class NameRecognizer:
         return [(c.start, c.end, c.label, "model") for c, _ in extract(text, self.model, self.threshold)]
 
     def __call__(self, doc: Doc) -> Doc:
-        taken = [(e.start_char, e.end_char) for e in doc.ents]
-        furniture = list(doc._.furniture or [])
-        found = [
-            f for f in self.find(doc_text(doc))
-            if all(f[1] <= s or f[0] >= e for s, e in taken + furniture)
-        ]
+        taken = OccupiedRanges([(e.start_char, e.end_char) for e in doc.ents] + list(doc._.furniture or []))
+        found = [f for f in self.find(doc_text(doc)) if not taken.overlaps(f[0], f[1])]
         if not found:
             return doc
         ensure_boundaries(doc, {o for f in found for o in f[:2]})

@@ -30,7 +30,7 @@ from ..text.numbers import (
     find_numeric_spans,
     numeric_boundaries,
 )
-from ._spans import ALIGNMENT_LOSS_KEY, doc_text
+from ._spans import ALIGNMENT_LOSS_KEY, OccupiedRanges, doc_text
 
 
 class NumericLabel(str, Enum):
@@ -118,15 +118,17 @@ class NumericEntityRecognizer:
         self.patterns = replace(patterns, money_context_window=money_context_window)
 
     def __call__(self, doc: Doc) -> Doc:
-        furniture = list(doc._.furniture or [])
+        furniture = OccupiedRanges(doc._.furniture or [])
         existing = list(doc.ents)
+        taken_tokens = OccupiedRanges((e.start, e.end) for e in existing)
         added: list[Span] = []
         for match in find_numeric_spans(doc_text(doc), self.patterns):
-            if match.label not in self.labels or _overlaps_chars(match, furniture):
+            if match.label not in self.labels or furniture.overlaps(match.start, match.end):
                 continue
             span = self._span(doc, match)
-            if span is None or _overlaps_tokens(span, existing) or _overlaps_tokens(span, added):
+            if span is None or taken_tokens.overlaps(span.start, span.end):
                 continue
+            taken_tokens.add(span.start, span.end)
             v = match.value
             span._.value, span._.value_max, span._.approx = v.value, v.value_max, v.approx
             span._.unit, span._.currency, span._.matched_by = v.unit, v.currency, "rule"
@@ -145,14 +147,6 @@ class NumericEntityRecognizer:
         if span is None:
             doc.user_data[ALIGNMENT_LOSS_KEY] = doc.user_data.get(ALIGNMENT_LOSS_KEY, 0) + 1
         return span
-
-
-def _overlaps_chars(match: NumericMatch, ranges: Iterable[tuple[int, int]]) -> bool:
-    return any(match.start < end and start < match.end for start, end in ranges)
-
-
-def _overlaps_tokens(span: Span, others: Iterable[Span]) -> bool:
-    return any(span.start < other.end and other.start < span.end for other in others)
 
 
 @Language.factory(

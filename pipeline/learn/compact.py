@@ -22,7 +22,8 @@ class CompactVocabularyMixin:
     _vectorizer_attrs: tuple[str, ...] = ()
 
     def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
+        # "_…_cache" attributes are rebuilt from the saved ones on first use
+        state = {k: v for k, v in self.__dict__.items() if not k.endswith("_cache")}
         for name in self._vectorizer_attrs:
             vectorizer = state.get(name)
             if vectorizer is None or not hasattr(vectorizer, "vocabulary_"):

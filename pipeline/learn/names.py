@@ -7,6 +7,7 @@ head, the cue before it and its content."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -29,11 +30,8 @@ class TextIndex:
     def __init__(self, text: str):
         self.text = text
         self.bigrams = ["bg=" + text[i : i + 2] for i in range(max(0, len(text) - 1))]
-        self.opens = [0]
-        self.closes = [0]
-        for ch in text:
-            self.opens.append(self.opens[-1] + (ch in "“「『"))
-            self.closes.append(self.closes[-1] + (ch in "”」』"))
+        self.opens = list(itertools.accumulate((ch in "“「『" for ch in text), initial=0))
+        self.closes = list(itertools.accumulate((ch in "”」』" for ch in text), initial=0))
 
 
 def candidate_features(text: str, c: Candidate, index: TextIndex | None = None) -> dict[str, float]:

@@ -27,6 +27,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
+from .char_ngrams import MAX_N, CharNgramCounter
 from .compact import CompactVocabularyMixin
 from .text_features import given_words, normalise_digits, text_words, words_between
 
@@ -177,11 +178,22 @@ class SegmentFeaturizer(CompactVocabularyMixin, TransformerMixin, BaseEstimator)
         self.context_ = DictVectorizer(dtype=np.float32).fit(feats)
         return self
 
+    def _char_tfidf(self, texts: list[str]):
+        """`self.chars_.transform(texts)`, with the n-grams counted by numpy."""
+        chars = self.chars_
+        if chars.ngram_range[1] > MAX_N or chars.binary:
+            return chars.transform(texts)
+        counter = self.__dict__.get("_counter_cache")
+        if counter is None:  # built on first use, never saved: the vocabulary is its source
+            counter = CharNgramCounter(chars.vocabulary_, ngram_range=chars.ngram_range, lowercase=chars.lowercase, dtype=chars.dtype)
+            self.__dict__["_counter_cache"] = counter
+        return chars._tfidf.transform(counter.transform(texts), copy=False)
+
     def transform(self, contexts: list[dict[str, Any]]):
         texts, words, sections, feats = self._parts(contexts)
         return sparse.hstack(
             [
-                self.chars_.transform(texts),
+                self._char_tfidf(texts),
                 self.words_.transform(words),
                 self.sections_.transform(sections),
                 self.context_.transform(feats),

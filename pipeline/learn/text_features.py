@@ -16,16 +16,18 @@ from ..tokenizer import WORDS_KEY, JixiaoTokenizer, Segmenter
 
 USER_DICT = Path(__file__).resolve().parent.parent / "resources" / "userdict.txt"
 _DIGITS = re.compile(r"[0-9０-９]")
+# the segmenter whose words the classifier learns (see word_tokenizer)
+WORD_SEGMENTER = Segmenter.rjieba
 
 
 @lru_cache(maxsize=1)
 def word_tokenizer() -> JixiaoTokenizer:
-    """The tokenizer whose words the segment classifier is trained on: jieba with the
-    domain dictionary and numeric boundaries, as `config.cfg` sets up the pipeline's. The
+    """The tokenizer whose words the segment classifier is trained on: jieba (compiled)
+    with the domain dictionary and numeric boundaries, as `config.cfg` sets up the pipeline's. The
     classifier reuses the pipeline's words when its tokenizer cuts like this one
     (`cuts_like_word_tokenizer`), and cuts with this one otherwise, so training and run
     time always see the same words."""
-    return JixiaoTokenizer(Vocab(), segmenter=Segmenter.jieba, user_dict=USER_DICT, boundaries=numeric_boundaries)
+    return JixiaoTokenizer(Vocab(), segmenter=WORD_SEGMENTER, user_dict=USER_DICT, boundaries=numeric_boundaries)
 
 
 def cuts_like_word_tokenizer(tokenizer: object) -> bool:
@@ -34,7 +36,7 @@ def cuts_like_word_tokenizer(tokenizer: object) -> bool:
     would load a second copy of jieba's dictionary)."""
     return (
         isinstance(tokenizer, JixiaoTokenizer)
-        and tokenizer.segmenter is Segmenter.jieba
+        and tokenizer.segmenter is WORD_SEGMENTER
         and tokenizer.user_dict is not None
         and tokenizer.user_dict.resolve() == USER_DICT.resolve()
         and tokenizer.boundaries is numeric_boundaries

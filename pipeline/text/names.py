@@ -61,7 +61,7 @@ HEAD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("EVENT", re.compile(EVENT_HEADS)),
 )
 # Words that make a would-be name a programme, list or routine meeting (ANNOTATION.md §2).
-NOT_NAMES = re.compile(r"(行动|工程|计划|名单|扶持项目|党组会|局务会|办公会|例会|支部会|全体干部职工大会)$")
+NOT_NAME_ENDINGS = ("行动", "工程", "计划", "名单", "扶持项目", "党组会", "局务会", "办公会", "例会", "支部会", "全体干部职工大会")
 
 
 @dataclass(frozen=True)
@@ -142,12 +142,23 @@ def _trigger_phrase_ends(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def position_cue(text: str, start: int, limit: int) -> str:
-    """What stands just before a candidate start: the evidence that a name begins there."""
+def trigger_ends(text: str) -> set[int]:
+    """The offsets where a trigger word ends: where a name may start after one."""
+    ends = set()
+    for word in TRIGGER_WORDS:
+        at = text.find(word)
+        while at >= 0:
+            ends.add(at + len(word))
+            at = text.find(word, at + 1)
+    return ends
+
+
+def position_cue(text: str, start: int, limit: int, triggers: set[int] | None = None) -> str:
+    """What stands just before a candidate start: the evidence that a name begins there.
+    `triggers`: `trigger_ends(text)`, when the caller asks about many starts."""
     if start == limit:
         return "punct"
-    before = text[max(0, start - 4) : start]
-    if TRIGGER_RE.search(before + "\0") and any(before.endswith(t) for t in TRIGGERS.split("|")):
+    if start in triggers if triggers is not None else any(text.endswith(t, 0, start) for t in TRIGGER_WORDS):
         return "trigger"
     # candidates start inside an opening quote (see `candidates`), so the quote is the
     # character before the start
@@ -165,13 +176,16 @@ def candidates(text: str, *, all_starts: bool = False) -> list[Candidate]:
     character that follows a cue or one of `INNER_START_AFTER`, for a trained chooser
     to rank."""
     ends = _head_ends(text) + _trigger_phrase_ends(text) + _quoted_spans(text)
+    triggers = trigger_ends(text)
     out: dict[tuple[int, int, str], Candidate] = {}
     for head_start, end, label in ends:
         limit = _left_limit(text, head_start)
+        # a span ending in 工程, 计划… is no name once it holds the whole ending
+        shortest_not_name = min((len(w) for w in NOT_NAME_ENDINGS if text.endswith(w, 0, end)), default=MAX_NAME + 1)
         if all_starts:
             positions = range(limit, max(limit, end - MIN_NAME) + 1)
         else:
-            positions = [limit] + [limit + m.end() for m in TRIGGER_RE.finditer(text, limit, head_start)]
+            positions = [limit] + [m.end() for m in TRIGGER_RE.finditer(text, limit, head_start)]
             positions += [m.start() for m in EDITION_RE.finditer(text, limit, head_start)]
             positions += [i for i in range(limit, head_start) if text[i] in QUOTE_OPEN]
         for start in positions:
@@ -181,13 +195,13 @@ def candidates(text: str, *, all_starts: bool = False) -> list[Candidate]:
                 start += 1
             if start >= end or start > head_start:
                 continue
-            span = text[start:end]
-            if len(span) < MIN_NAME or len(span) > MAX_NAME or NOT_NAMES.search(span) or span[0] in STOP_CHARS:
+            length = end - start
+            if length < MIN_NAME or length > MAX_NAME or length >= shortest_not_name or text[start] in STOP_CHARS:
                 continue
             key = (start, end, label)
             if key in out:
                 continue
-            cue = position_cue(text, start, limit)
+            cue = position_cue(text, start, limit, triggers)
             # A start with no cue before it is a name's start only after a particle, a
             # preposition, the end of a verb or of another name; the other 90% of such
             # starts (mid-word) never are, and scoring them was most of the chooser's time.

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.scoring import trim
-from pipeline.text.names import candidates, position_cue
+from pipeline.text.names import candidates, position_cue, trigger_ends
 
 # (text, a span that must be among the candidates after quote trimming, label)
 REACHABLE = [
@@ -69,3 +69,47 @@ def test_inner_starts_need_a_reason(text: str, absent: str, present: str) -> Non
     spans = {text[c.start : c.end] for c in candidates(text, all_starts=True)}
     assert absent not in spans
     assert present in spans
+
+
+@pytest.mark.parametrize(
+    "text, ends",
+    [
+        ("", set()),
+        ("荣获金奖", {2}),
+        ("组织开展培训", {2, 4}),  # 组织 and 组织开展 both end a trigger
+        ("举办、举行", {2, 5}),
+        ("获奖", {1}),
+    ],
+)
+def test_trigger_ends(text: str, ends: set[int]) -> None:
+    assert trigger_ends(text) == ends
+
+
+@given(st.text(alphabet="获荣组织开展举办学习贯彻党的大会，", max_size=30))
+def test_position_cue_with_precomputed_triggers_matches_the_direct_one(text: str) -> None:
+    triggers = trigger_ends(text)
+    for start in range(len(text)):
+        assert position_cue(text, start, 0, triggers) == position_cue(text, start, 0)
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("成功举办第五届乡村文化艺术节。", "第五届乡村文化艺术节"),  # after the trigger
+        ("组织开展“书香满城”全民阅读活动。", "书香满城”全民阅读活动"),  # inside the quote
+    ],
+)
+def test_rule_starts_include_the_trigger_end(text: str, name: str) -> None:
+    assert name in {text[c.start : c.end] for c in candidates(text)}
+
+
+@pytest.mark.parametrize(
+    "text, refused",
+    [
+        ("召开局务会。", "局务会"),  # a routine meeting
+        ("召开全体干部职工大会。", "全体干部职工大会"),
+        ("获得省级非遗扶持项目。", "省级非遗扶持项目"),  # a programme, after an award trigger
+    ],
+)
+def test_programmes_and_routine_meetings_are_no_candidates(text: str, refused: str) -> None:
+    assert refused not in {text[c.start : c.end] for c in candidates(text, all_starts=True)}

@@ -1,0 +1,68 @@
+"""`CharNgramCounter`: the n-gram counts of scikit-learn's char analyzer, computed by numpy."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.feature_extraction.text import CountVectorizer
+
+from pipeline.learn.char_ngrams import CharNgramCounter, ngram_code
+
+TRAIN = ["预算执行率100%。", "全年举办培训班12期", "Ａ级景区  2家", "加强\n\n管理", "İstanbul 交流"]
+
+
+def counts_both_ways(train: list[str], texts: list[str], ngram_range=(1, 3), lowercase=True):
+    reference = CountVectorizer(analyzer="char", ngram_range=ngram_range, lowercase=lowercase, dtype=np.float32).fit(train)
+    ours = CharNgramCounter(reference.vocabulary_, ngram_range=ngram_range, lowercase=lowercase)
+    return reference.transform(texts), ours.transform(texts)
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        TRAIN,
+        [""],  # empty text: an empty row
+        ["", "预算", ""],
+        ["预", "算执"],  # no n-gram may run from one text into the next
+        ["没有见过的字"],
+        ["加强  \n 管理", "İ"],  # whitespace runs and a letter whose lowercase is longer
+    ],
+)
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 3), (2, 3), (3, 3)])
+def test_same_counts_as_the_vectorizer(texts, ngram_range) -> None:
+    expected, got = counts_both_ways(TRAIN, texts, ngram_range)
+    assert got.shape == expected.shape
+    assert (got != expected).nnz == 0
+    assert got.has_sorted_indices
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="预算执行率%。 \n加强管理Aa1２𝟘", max_size=25), min_size=1, max_size=6))
+def test_same_counts_on_any_texts(texts) -> None:
+    expected, got = counts_both_ways(TRAIN + texts[:2], texts)
+    assert (got != expected).nnz == 0
+
+
+def test_codes_of_different_lengths_never_collide() -> None:
+    assert len({ngram_code(g) for g in ["\x00", "\x00\x00", "\x00\x00\x00", "a", "\x00a", "\x00\x00a"]}) == 6
+
+
+@pytest.mark.parametrize("bad", [(1, 4), (0, 2), (3, 2)])
+def test_ngram_ranges_beyond_three_are_refused(bad) -> None:
+    with pytest.raises(ValueError, match="1 to 3"):
+        CharNgramCounter({"a": 0}, ngram_range=bad)
+
+
+def test_the_featurizer_gives_the_vectorizers_matrix(tiny_records) -> None:
+    from pipeline.learn.segments import SegmentFeaturizer
+    from training.segments import dataset
+
+    contexts, _ = dataset(tiny_records)
+    featurizer = SegmentFeaturizer().fit(contexts)
+    texts = featurizer._parts(contexts)[0]
+    expected = featurizer.chars_.transform(texts)
+    got = featurizer._char_tfidf(texts)
+    np.testing.assert_allclose(got.toarray(), expected.toarray(), rtol=1e-6)
+    assert "_counter_cache" not in featurizer.__getstate__()  # rebuilt after loading, never saved
