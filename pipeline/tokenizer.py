@@ -11,6 +11,7 @@ segment aligned.
 from __future__ import annotations
 
 import bisect
+import itertools
 import logging
 import re
 from collections.abc import Callable, Iterable
@@ -43,20 +44,25 @@ Boundaries = Callable[[str], Iterable[int]]
 
 def split_at(words: list[str], cuts: set[int]) -> list[str]:
     """Split `words` (which concatenate to a text) so that every offset in `cuts` is a boundary."""
-    if not cuts:
+    if not cuts or not words:
         return words
-    ordered = sorted(cuts)
+    starts = list(itertools.accumulate((len(w) for w in words), initial=0))
+    # only the words holding a cut change: look each cut up, not each word
+    inner: dict[int, list[int]] = {}
+    for cut in sorted(cuts):
+        i = bisect.bisect_right(starts, cut) - 1
+        if 0 <= i < len(words) and starts[i] != cut:
+            inner.setdefault(i, []).append(cut)
+    if not inner:
+        return words
     out: list[str] = []
-    pos = 0
-    for word in words:
-        end = pos + len(word)
-        inner = ordered[bisect.bisect_right(ordered, pos) : bisect.bisect_left(ordered, end)] if len(word) > 1 else ()
-        last = pos
-        for cut in inner:
-            out.append(word[last - pos : cut - pos])
-            last = cut
-        out.append(word[last - pos :])
-        pos = end
+    last_word = 0
+    for i, found in sorted(inner.items()):
+        out.extend(words[last_word:i])
+        bounds = [starts[i], *found, starts[i + 1]]
+        out.extend(words[i][a - starts[i] : b - starts[i]] for a, b in zip(bounds, bounds[1:]))
+        last_word = i + 1
+    out.extend(words[last_word:])
     return out
 
 

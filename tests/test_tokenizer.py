@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 import spacy
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.errors import ConfigError
 from pipeline.tokenizer import JixiaoTokenizer, Segmenter, read_user_dict, split_at
@@ -108,3 +112,17 @@ def test_pkuseg_with_a_locally_trained_model(tmp_path) -> None:
     doc = tokenizer("全年开展活动十二场。")
     assert doc.text == "全年开展活动十二场。"
     assert "活动" in [t.text for t in doc]
+
+
+@given(
+    st.lists(st.text(alphabet="预算ab1", min_size=1, max_size=5), max_size=8),
+    st.sets(st.integers(-2, 45), max_size=6),
+)
+def test_split_at_keeps_the_text_and_adds_exactly_the_cuts(words: list[str], cuts: set[int]) -> None:
+    out = split_at(words, cuts)
+    text = "".join(words)
+    assert "".join(out) == text
+    assert all(out)
+    boundaries = set(itertools.accumulate(map(len, out), initial=0))
+    before = set(itertools.accumulate(map(len, words), initial=0))
+    assert boundaries == before | {c for c in cuts if 0 <= c <= len(text)}

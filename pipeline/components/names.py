@@ -39,7 +39,8 @@ class NameRecognizer:
     def find(self, text: str) -> list[tuple[int, int, str, str]]:
         if self.mode is NamesMode.rules:
             return [(c.start, c.end, c.label, "rule") for c in best_guess(text)]
-        return [(c.start, c.end, c.label, "model") for c, _ in extract(text, self.model, self.threshold)]
+        # quoted titles are the rule's own (`quoted_titles`), the rest the chooser's
+        return [(c.start, c.end, c.label, "rule" if c.cue == "title" else "model") for c, _ in extract(text, self.model, self.threshold)]
 
     def __call__(self, doc: Doc) -> Doc:
         taken = OccupiedRanges([(e.start_char, e.end_char) for e in doc.ents] + list(doc._.furniture or []))

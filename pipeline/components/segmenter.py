@@ -42,12 +42,14 @@ class Segmenter:
             headings=[Heading(s.start_char, s.end_char, s.label_, s._.level or 0) for s in heading_spans],
             byline=[(s.start_char, s.end_char) for s in doc.spans[PARAGRAPHS] if s.label_ == BYLINE_LABEL],
         )
+        # sliced from the text: a Span's .text walks its tokens, for every segment
+        heading_texts = [text[s.start_char : s.end_char] for s in heading_spans]
         out = []
         for segment in segments(text, layout):
             span = char_span(doc, segment.start, segment.end, HEADING_LABEL if segment.is_heading else UNLABELLED)
             if span is None:
                 continue
-            span._.section = tuple(heading_spans[k].text for k in segment.section)
+            span._.section = tuple(heading_texts[k] for k in segment.section)
             out.append(span)
         doc.spans[SEGMENTS] = out
         return doc

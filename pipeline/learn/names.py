@@ -16,7 +16,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.linear_model import LogisticRegression
 
-from ..text.names import Candidate, candidates, select_non_overlapping
+from ..text.names import Candidate, candidates, quoted_titles, select_non_overlapping, with_titles
 
 NONE = "NONE"
 PLACE = re.compile(r"^(?:全国|全省|全市|全县|全区|中国|国家|省|市|县|区|[\u4e00-\u9fff]{1,4}(?:省|市|县|区|镇|乡|街道))")
@@ -105,10 +105,11 @@ class NameCandidateClassifier(ClassifierMixin, BaseEstimator):
 
 def extract(text: str, model: NameCandidateClassifier, threshold: float = 0.5) -> list[tuple[Candidate, float]]:
     """The names in `text`: candidates the model labels AWARD/EVENT above `threshold`,
-    most confident first, never overlapping."""
+    most confident first, never overlapping; then the rule's quoted titles
+    (`with_titles`, confidence 1)."""
     cands = candidates(text, all_starts=True)
     if not cands:
-        return []
+        return [(c, 1.0) for c in quoted_titles(text)]
     index = TextIndex(text)
     proba = model.predict_proba([candidate_features(text, c, index) for c in cands])
     classes = list(model.classes_)
@@ -123,6 +124,6 @@ def extract(text: str, model: NameCandidateClassifier, threshold: float = 0.5) -
         if p >= threshold and classes[j] == c.label
     ]
     scored.sort(key=lambda cp: -cp[1])
-    kept = select_non_overlapping([c for c, _ in scored])
+    kept = with_titles(select_non_overlapping([c for c, _ in scored]), quoted_titles(text))
     confidence = {(c.start, c.end): p for c, p in scored}
-    return [(c, confidence[(c.start, c.end)]) for c in kept]
+    return [(c, 1.0 if c.cue == "title" else confidence[(c.start, c.end)]) for c in kept]

@@ -61,7 +61,12 @@ HEAD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("EVENT", re.compile(EVENT_HEADS)),
 )
 # Words that make a would-be name a programme, list or routine meeting (ANNOTATION.md §2).
-NOT_NAME_ENDINGS = ("行动", "工程", "计划", "名单", "扶持项目", "党组会", "局务会", "办公会", "例会", "支部会", "全体干部职工大会")
+# A name does not end in a target, task, requirement or plan either (创建全国文明城市目标任务),
+# nor in the commendation or support it brought (获…表彰, 获…扶持).
+NOT_NAME_ENDINGS = (
+    "行动", "工程", "计划", "名单", "扶持项目", "党组会", "局务会", "办公会", "例会", "支部会", "全体干部职工大会",
+    "目标", "任务", "要求", "方案", "表彰", "扶持",
+)
 
 
 @dataclass(frozen=True)
@@ -69,19 +74,59 @@ class Candidate:
     start: int
     end: int
     label: str
-    cue: str  # what chose the start: trigger, punct, edition, quote
+    cue: str  # what chose the start: trigger, punct, edition, quote; "title" for `quoted_titles`
 
 
 QUOTED_RE = re.compile(r"[“「『]([^“”「」『』\n]{2,60})[”」』]")
+
+
+# “四个意识”, “一刀切”, “两委”: a short quoted phrase that starts with a numeral is a
+# slogan or a term (in the corpus 3 of 667 quoted phrases starting with one are events,
+# all longer than these)
+NUMERAL_SLOGAN = re.compile(r"[一二三四五六七八九十两].{1,3}")
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int, str]]:
     """Quoted names (“送戏下乡”): their contents, with or without the quotes, as EVENT ends."""
     out = []
     for m in QUOTED_RE.finditer(text):
+        if NUMERAL_SLOGAN.fullmatch(m.group(1)):
+            continue
         out.append((m.start(1), m.end(1), "EVENT"))
         out.append((m.start(), m.end(), "EVENT"))
     return out
+
+
+TITLE_MIN = 10
+_EVENT_HEAD_AT_END = re.compile(f"(?:{EVENT_HEADS})$")
+_AFTER_TITLE = STOP_CHARS | set("）)》")
+
+
+def quoted_titles(text: str) -> list[Candidate]:
+    """Quoted titles of 10 characters or more that end in an event head and close a
+    phrase (举办“礼赞新时代——庆祝建区七十周年书法展”。): the whole title is the event's
+    name. Such titles are long, rare and full of dashes and spaces, so the chooser has
+    too few of them to learn from; in the corpus this rule is right 10 times of 12, and
+    the other two are names that begin before the quote, which a containing name keeps
+    (`with_titles`)."""
+    out = []
+    for m in QUOTED_RE.finditer(text):
+        after = text[m.end() : m.end() + 1]
+        if len(m.group(1)) >= TITLE_MIN and _EVENT_HEAD_AT_END.search(m.group(1)) and (not after or after in _AFTER_TITLE):
+            out.append(Candidate(m.start(1), m.end(1), "EVENT", "title"))
+    return out
+
+
+def with_titles(chosen: list[Candidate], titles: list[Candidate]) -> list[Candidate]:
+    """`chosen` plus every title that no chosen name contains; chosen names that overlap
+    such a title (a piece of it) give way to it."""
+    out = list(chosen)
+    for title in titles:
+        if any(c.start <= title.start and title.end <= c.end for c in out):
+            continue
+        out = [c for c in out if c.end <= title.start or c.start >= title.end]
+        out.append(title)
+    return sorted(out, key=lambda c: c.start)
 
 
 def _head_ends(text: str) -> list[tuple[int, int, str]]:
@@ -118,6 +163,7 @@ def _left_limit(text: str, head_start: int) -> int:
 AWARD_TRIGGER_RE = re.compile(r"(?:创建|蝉联|荣获|获评|被评为|评为|被授予|授予|被命名为|命名为|获得|荣膺|摘得|夺得|捧得|喜获|斩获|获)")
 TITLE_WORD_RE = re.compile(r"(?:荣誉称号|等荣誉称号|称号|荣誉|殊荣)")
 LIST_SPLIT_RE = re.compile(r"(?:和|及|以及|、)")
+_DIGIT = re.compile(r"[0-9０-９]")
 
 
 def _trigger_phrase_ends(text: str) -> list[tuple[int, int, str]]:
@@ -126,6 +172,8 @@ def _trigger_phrase_ends(text: str) -> list[tuple[int, int, str]]:
     out = []
     for m in AWARD_TRIGGER_RE.finditer(text):
         i = m.end()
+        if text[i : i + 1] == "奖":
+            continue  # 获奖 is "won a prize", not 获 + a name
         limit = min(len(text), i + MAX_NAME)
         j = i
         while j < limit and text[j] not in STOP_CHARS:
@@ -134,6 +182,9 @@ def _trigger_phrase_ends(text: str) -> list[tuple[int, int, str]]:
         title = TITLE_WORD_RE.search(phrase)
         stop = i + title.start() if title else j
         ends = {stop}
+        figure = _DIGIT.search(phrase)
+        if figure and figure.start() > 0:
+            ends.add(i + figure.start())  # 新创建全国文明城市13个: the count follows the name
         for split in LIST_SPLIT_RE.finditer(text, i, stop):
             ends.add(split.start())
         # the head position sits just before the end, so that starts after a list
@@ -229,7 +280,7 @@ def best_guess(text: str) -> list[Candidate]:
             return (CUE_PREFERENCE[c.cue], nearest_first)
 
         chosen.append(min(options, key=rank))
-    return select_non_overlapping(sorted(chosen, key=lambda c: (-(c.end - c.start), c.start)))
+    return with_titles(select_non_overlapping(sorted(chosen, key=lambda c: (-(c.end - c.start), c.start))), quoted_titles(text))
 
 
 def select_non_overlapping(ranked: list[Candidate]) -> list[Candidate]:

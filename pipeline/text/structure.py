@@ -101,9 +101,13 @@ class Segment:
     heading_index: int | None = None
 
 
+_WIDE = re.compile("[^\x00-\u2e7f]")  # CJK and everything after it takes a full cell
+
+
 def visual_width(text: str) -> float:
     """Width in full-width cells: what a fixed-width line wrap counts."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+    narrow = len(_WIDE.sub("", text))
+    return len(text) - narrow * 0.5
 
 
 def split_lines(text: str) -> list[Line]:
@@ -200,11 +204,15 @@ def inner_terminator(text: str) -> int | None:
     return None
 
 
+_PAIR_CHARS = re.compile("[" + re.escape("".join(PAIRS) + "".join(PAIRS.values())) + "]")
+
+
 def _matched_pairs(text: str) -> dict[int, int]:
     """Opening offset → closing offset for every balanced quote/book-title pair."""
     stack: list[tuple[str, int]] = []
     pairs: dict[int, int] = {}
-    for i, ch in enumerate(text):
+    for match in _PAIR_CHARS.finditer(text):  # every other character leaves the stack alone
+        i, ch = match.start(), match.group()
         if ch in PAIRS:
             stack.append((PAIRS[ch], i))
         elif stack and ch == stack[-1][0]:

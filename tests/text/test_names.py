@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.scoring import trim
-from pipeline.text.names import candidates, position_cue, trigger_ends
+from pipeline.text.names import Candidate, candidates, position_cue, quoted_titles, trigger_ends, with_titles
 
 # (text, a span that must be among the candidates after quote trimming, label)
 REACHABLE = [
@@ -113,3 +113,57 @@ def test_rule_starts_include_the_trigger_end(text: str, name: str) -> None:
 )
 def test_programmes_and_routine_meetings_are_no_candidates(text: str, refused: str) -> None:
     assert refused not in {text[c.start : c.end] for c in candidates(text, all_starts=True)}
+
+
+@pytest.mark.parametrize(
+    "text, span, proposed",
+    [
+        ("进一步增强“四个意识”。", "四个意识", False),  # a numeral slogan
+        ("杜绝“一刀切”。", "一刀切", False),
+        ("开展“三秦青年说”宣讲。", "三秦青年说", True),  # longer: may be a name
+        ("开展“送戏下乡”演出。", "送戏下乡", True),
+    ],
+)
+def test_numeral_slogans_are_no_event_candidates(text: str, span: str, proposed: bool) -> None:
+    assert (span in {text[c.start : c.end] for c in candidates(text, all_starts=True)}) is proposed
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("新创建全国文明城市13个。", "全国文明城市"),  # the count follows the honour
+        ("获评省级文明单位和省级卫生单位。", "省级卫生单位"),
+    ],
+)
+def test_trigger_phrases_end_before_a_count_or_a_joiner(text: str, name: str) -> None:
+    assert (name, "AWARD") in {(text[c.start : c.end], c.label) for c in candidates(text, all_starts=True)}
+
+
+@pytest.mark.parametrize(
+    "text, titles",
+    [
+        ("举办“礼赞新时代 奋进新征程——庆祝建区七十周年书法展”。", ["礼赞新时代 奋进新征程——庆祝建区七十周年书法展"]),
+        ("举办“礼赞新时代——书法展”主题活动。", []),  # the name goes on after the quote
+        ("举办“书法展”。", []),  # short: the chooser decides
+        ("提出“礼赞新时代 奋进新征程主题口号”。", []),  # no event head
+    ],
+)
+def test_quoted_titles(text: str, titles: list[str]) -> None:
+    assert [text[c.start : c.end] for c in quoted_titles(text)] == titles
+
+
+def C(start: int, end: int, cue: str = "punct") -> Candidate:
+    return Candidate(start, end, "EVENT", cue)
+
+
+@pytest.mark.parametrize(
+    "chosen, titles, kept",
+    [
+        ([], [C(2, 20, "title")], [C(2, 20, "title")]),
+        ([C(0, 25)], [C(2, 20, "title")], [C(0, 25)]),  # a name that contains the title keeps it
+        ([C(5, 9), C(22, 26)], [C(2, 20, "title")], [C(2, 20, "title"), C(22, 26)]),  # pieces give way
+        ([C(15, 24)], [C(2, 20, "title")], [C(2, 20, "title")]),  # so does an overlapping name
+    ],
+)
+def test_with_titles(chosen, titles, kept) -> None:
+    assert with_titles(chosen, titles) == kept

@@ -13,6 +13,7 @@ from pipeline.text.structure import (
     segments,
     sentence_ends,
     split_lines,
+    visual_width,
     wrap_width,
 )
 
@@ -188,3 +189,37 @@ def test_segments_are_sorted_disjoint_and_cover_every_non_space_character(text: 
 def test_any_string_segments_without_crashing(text: str) -> None:
     for s in segments(text):
         assert text[s.start : s.end].strip() == text[s.start : s.end]
+
+
+@pytest.mark.parametrize(
+    "text, width",
+    [
+        ("", 0.0),
+        ("abc 12", 3.0),  # half-width: half a cell each
+        ("绩效评价", 4.0),
+        ("（一）", 3.0),  # full-width brackets take a full cell
+        ("2024年", 3.0),
+        ("\u2e7f\u2e80", 1.5),  # the edge: CJK radicals start at U+2E80
+    ],
+)
+def test_visual_width(text: str, width: float) -> None:
+    assert visual_width(text) == width
+
+
+@given(st.text(max_size=40))
+def test_visual_width_counts_every_character(text: str) -> None:
+    assert visual_width(text) == sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+@pytest.mark.parametrize(
+    "text, ends",
+    [
+        ("他说：“任务完成了。”随后离开。", ["他说：“任务完成了。”", "随后离开。"]),
+        ("《关于加强管理的通知》要求。", ["《关于加强管理的通知》要求。"]),
+        ("“一是。‘二是。’”三是。", ["“一是。‘二是。’”三是。"]),  # the outer closer follows a closer, not an end
+        ("“未闭合的引号。后文。", ["“未闭合的引号。", "后文。"]),  # a stray opener ends nothing
+    ],
+)
+def test_sentence_ends_around_quotes(text: str, ends: list[str]) -> None:
+    offsets = sentence_ends(text)
+    assert [text[a:b] for a, b in zip([0] + offsets, offsets)] == ends
