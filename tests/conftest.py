@@ -22,7 +22,7 @@ TINY_DOCS = [
             ("metric", "全年预算收入{MONEY:356.8万元}，执行率为{PERCENT:98.6%}。"),
             ("heading", "二、主要成效"),
             ("achievement", "举办{EVENT:第五届乡村文化艺术节}，开展演出{QUANTITY:42场}，服务群众{PEOPLE_COUNT:1.2万人次}。"),
-            ("achievement", "馆办合唱团荣获{AWARD:第三届全省群众合唱大赛金奖}。"),
+            ("achievement", "馆办合唱团荣获{EVENT:第三届全省群众合唱大赛}{AWARD:金奖}。"),
             ("heading", "三、存在的问题"),
             ("problem", "部分项目资金支付进度偏慢，绩效目标设置不够细化。"),
             ("heading", "四、下一步措施"),

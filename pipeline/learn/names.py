@@ -16,7 +16,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.linear_model import LogisticRegression
 
-from ..text.names import Candidate, candidates, quoted_titles, select_non_overlapping, with_titles
+from ..text.names import Candidate, candidates, quoted_titles, select_non_overlapping, split_prizes, with_titles
 
 NONE = "NONE"
 PLACE = re.compile(r"^(?:全国|全省|全市|全县|全区|中国|国家|省|市|县|区|[\u4e00-\u9fff]{1,4}(?:省|市|县|区|镇|乡|街道))")
@@ -105,8 +105,8 @@ class NameCandidateClassifier(ClassifierMixin, BaseEstimator):
 
 def extract(text: str, model: NameCandidateClassifier, threshold: float = 0.5) -> list[tuple[Candidate, float]]:
     """The names in `text`: candidates the model labels AWARD/EVENT above `threshold`,
-    most confident first, never overlapping; then the rule's quoted titles
-    (`with_titles`, confidence 1)."""
+    most confident first, never overlapping, prizes won at a competition cut from it
+    (`split_prizes`); then the rule's quoted titles (`with_titles`, confidence 1)."""
     cands = candidates(text, all_starts=True)
     if not cands:
         return [(c, 1.0) for c in quoted_titles(text)]
@@ -124,6 +124,7 @@ def extract(text: str, model: NameCandidateClassifier, threshold: float = 0.5) -
         if p >= threshold and classes[j] == c.label
     ]
     scored.sort(key=lambda cp: -cp[1])
-    kept = with_titles(select_non_overlapping([c for c, _ in scored]), quoted_titles(text))
-    confidence = {(c.start, c.end): p for c, p in scored}
-    return [(c, 1.0 if c.cue == "title" else confidence[(c.start, c.end)]) for c in kept]
+    confidence = dict(scored)
+    # the pieces of a split prize keep the whole's confidence; titles are the rule's (1.0)
+    pieces = {piece: confidence[c] for c in select_non_overlapping([c for c, _ in scored]) for piece in split_prizes(text, [c])}
+    return [(c, pieces.get(c, 1.0)) for c in with_titles(list(pieces), quoted_titles(text))]

@@ -117,6 +117,35 @@ def quoted_titles(text: str) -> list[Candidate]:
     return out
 
 
+# Heads of the competitions and festivals at which prizes are won (a strong subset of
+# EVENT_HEADS: 会, 节, 展 alone end too many words)
+COMPETITION_HEADS = re.compile(
+    r"(?:展演|汇演|会演|大赛|比赛|竞赛|锦标赛|邀请赛|联赛|艺术节|文化节|戏剧节|电影节|音乐节|博览会|运动会|作品展|美术展|书画展|摄影展|书法展|展览)"
+)
+_CLOSING_QUOTES = "”」』"
+
+
+def split_prizes(text: str, names: list[Candidate]) -> list[Candidate]:
+    """A prize won at a named competition is two names, the event and then the prize
+    (docs/decisions.md 7: 第十一届中国戏剧节 + 优秀剧目奖): an AWARD holding a competition
+    head with a prize after it is cut there. The corpus follows the decision (44 such
+    pairs), but the chooser, which scores one span at a time, still tends to take both
+    as one prize."""
+    out = []
+    for c in names:
+        cut = None
+        if c.label == "AWARD":
+            for m in COMPETITION_HEADS.finditer(text, c.start, c.end):
+                prize_start = m.end() + (text[m.end()] in _CLOSING_QUOTES)
+                if m.end() - c.start >= MIN_NAME and c.end - prize_start >= MIN_NAME:
+                    cut = (m.end(), prize_start)
+        if cut is None:
+            out.append(c)
+        else:
+            out += [Candidate(c.start, cut[0], "EVENT", c.cue), Candidate(cut[1], c.end, "AWARD", c.cue)]
+    return out
+
+
 def with_titles(chosen: list[Candidate], titles: list[Candidate]) -> list[Candidate]:
     """`chosen` plus every title that no chosen name contains; chosen names that overlap
     such a title (a piece of it) give way to it."""
@@ -129,14 +158,19 @@ def with_titles(chosen: list[Candidate], titles: list[Candidate]) -> list[Candid
     return sorted(out, key=lambda c: c.start)
 
 
+INSIDE_A_WORD = frozenset("励补员议计场馆品项助学")
+
+
 def _head_ends(text: str) -> list[tuple[int, int, str]]:
     """(head start, head end, label) for every head word, longest per end."""
     found: dict[int, tuple[int, str]] = {}
     for label, pattern in HEAD_PATTERNS:
         for m in pattern.finditer(text):
             end = m.end()
-            # a head inside a longer word (奖 in 奖励, 会 in 会员) is no head
-            if text[end : end + 1] in ("励", "金", "补", "员", "议", "计", "场", "馆", "品", "项", "助", "学"):
+            # a head inside a longer word (奖 in 奖励 or 奖金, 会 in 会员, 班 in 班子) is no
+            # head; but 大赛金奖 is a competition, then its prize
+            following = text[end : end + 1]
+            if following in INSIDE_A_WORD or (following == "金" and text[end - 1] == "奖"):
                 continue
             if end not in found or m.start() < found[end][0]:
                 found[end] = (m.start(), label)
@@ -280,7 +314,8 @@ def best_guess(text: str) -> list[Candidate]:
             return (CUE_PREFERENCE[c.cue], nearest_first)
 
         chosen.append(min(options, key=rank))
-    return with_titles(select_non_overlapping(sorted(chosen, key=lambda c: (-(c.end - c.start), c.start))), quoted_titles(text))
+    chosen = select_non_overlapping(sorted(chosen, key=lambda c: (-(c.end - c.start), c.start)))
+    return with_titles(split_prizes(text, chosen), quoted_titles(text))
 
 
 def select_non_overlapping(ranked: list[Candidate]) -> list[Candidate]:

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.scoring import trim
-from pipeline.text.names import Candidate, candidates, position_cue, quoted_titles, trigger_ends, with_titles
+from pipeline.text.names import Candidate, candidates, position_cue, quoted_titles, split_prizes, trigger_ends, with_titles
 
 # (text, a span that must be among the candidates after quote trimming, label)
 REACHABLE = [
@@ -167,3 +167,19 @@ def C(start: int, end: int, cue: str = "punct") -> Candidate:
 )
 def test_with_titles(chosen, titles, kept) -> None:
     assert with_titles(chosen, titles) == kept
+
+
+@pytest.mark.parametrize(
+    "text, whole, pieces",
+    [
+        ("获第十一届中国戏剧节优秀剧目奖。", "第十一届中国戏剧节优秀剧目奖", [("第十一届中国戏剧节", "EVENT"), ("优秀剧目奖", "AWARD")]),
+        ("获第九届“全国小戏展演”优秀剧目。", "第九届“全国小戏展演”优秀剧目", [("第九届“全国小戏展演", "EVENT"), ("优秀剧目", "AWARD")]),
+        ("获全国五一劳动奖章。", "全国五一劳动奖章", [("全国五一劳动奖章", "AWARD")]),  # no competition inside
+        ("获全省职业技能大赛金奖。", "全省职业技能大赛金奖", [("全省职业技能大赛", "EVENT"), ("金奖", "AWARD")]),
+        ("获大赛奖。", "大赛奖", [("大赛奖", "AWARD")]),  # one character of prize is no prize name
+    ],
+)
+def test_split_prizes(text: str, whole: str, pieces: list[tuple[str, str]]) -> None:
+    start = text.index(whole)
+    got = split_prizes(text, [Candidate(start, start + len(whole), "AWARD", "trigger")])
+    assert [(text[c.start : c.end], c.label) for c in got] == pieces
