@@ -15,8 +15,8 @@ scikit-learn API:
 
 from __future__ import annotations
 
-import itertools
 import re
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -27,9 +27,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from .char_ngrams import MAX_N, CharNgramCounter
+from .counts import MAX_N, CharNgramCounter, TermCounter
 from .compact import CompactVocabularyMixin
-from .text_features import given_words, normalise_digits, text_words, words_between
+from .text_features import WordIndex, given_words, normalise_digits, text_words
 
 CLASS_LABELS = ("achievement", "problem", "remedy", "metric", "other")
 NEIGHBOURS = (-3, -2, -1, 1, 2, 3)
@@ -62,7 +62,7 @@ def segment_contexts(
     time); cut here when not given."""
     if words is None:
         words = text_words(text)
-    starts = list(itertools.accumulate((len(w) for w in words[:-1]), initial=0))
+    index = WordIndex(words)
     contexts: list[dict[str, Any]] = []
     heading_words: dict[str, tuple[str, ...]] = {}
     position = 0
@@ -72,7 +72,7 @@ def segment_contexts(
         is_heading = seg["label"] == "heading"
         if is_heading:
             position = 0
-            heading_words[seg_text] = tuple(words_between(words, starts, seg["start"], seg["end"]))
+            heading_words[seg_text] = tuple(index.between(seg["start"], seg["end"]))
         section = list(seg.get("section") or ())
         if is_heading:
             section.append(seg_text)
@@ -80,7 +80,7 @@ def segment_contexts(
             {
                 "doc_id": doc_id,
                 "text": seg_text,
-                "words": words_between(words, starts, seg["start"] + marker, seg["end"]),
+                "words": index.between(seg["start"] + marker, seg["end"]),
                 "is_heading": is_heading,
                 "section": section,
                 "section_words": [heading_words.get(h) or _cut_heading(h) for h in section[-3:]],
@@ -126,18 +126,29 @@ def context_features(ctx: dict[str, Any]) -> dict[str, float]:
             feats[f"cue_{name}"] = 1.0
             feats[f"cue_{name}_n"] = min(found, 5) / 5
     for depth, heading in enumerate(reversed(ctx["section"][-3:])):
-        for topic, pattern in HEADING_TOPICS:
-            if pattern.search(heading):
-                feats[f"topic{'0' if depth == 0 else 'x'}={topic}"] = 1.0
-    digits = sum(ch.isdigit() for ch in text)
+        for topic in heading_topics(heading):
+            feats[f"topic{'0' if depth == 0 else 'x'}={topic}"] = 1.0
+    digits = sum(map(str.isdigit, text))
     feats["digit_share"] = digits / max(1, len(text))
     return feats
 
 
+@lru_cache(maxsize=4096)
+def heading_topics(heading: str) -> tuple[str, ...]:
+    """The topics a heading announces (every segment under it asks)."""
+    return tuple(topic for topic, pattern in HEADING_TOPICS if pattern.search(heading))
+
+
 def section_words(ctx: dict[str, Any]) -> str:
     """The words of the headings above a segment, the nearest marked apart."""
+    return _section_words(tuple(ctx["section_words"]))
+
+
+@lru_cache(maxsize=4096)
+def _section_words(section_words: tuple[tuple[str, ...], ...]) -> str:
+    # every segment of a section asks for the same string
     words = []
-    for depth, heading in enumerate(reversed(ctx["section_words"])):
+    for depth, heading in enumerate(reversed(section_words)):
         prefix = "h0_" if depth == 0 else "hx_"
         words.extend(prefix + w for w in heading)
     return " ".join(words) or "h_none"
@@ -178,26 +189,33 @@ class SegmentFeaturizer(CompactVocabularyMixin, TransformerMixin, BaseEstimator)
         self.context_ = DictVectorizer(dtype=np.float32).fit(feats)
         return self
 
-    def _char_tfidf(self, texts: list[str]):
-        """`self.chars_.transform(texts)`, with the n-grams counted by numpy."""
-        chars = self.chars_
-        if chars.ngram_range[1] > MAX_N or chars.binary:
-            return chars.transform(texts)
-        counter = self.__dict__.get("_counter_cache")
-        if counter is None:  # built on first use, never saved: the vocabulary is its source
-            counter = CharNgramCounter(chars.vocabulary_, ngram_range=chars.ngram_range, lowercase=chars.lowercase, dtype=chars.dtype)
-            self.__dict__["_counter_cache"] = counter
-        return chars._tfidf.transform(counter.transform(texts), copy=False)
+    def _counter(self, name: str) -> CharNgramCounter | TermCounter:
+        """The fast counter for the fitted vectorizer `name`: built on first use from its
+        vocabulary, never saved (`CompactVocabularyMixin` drops "_cache" attributes)."""
+        counters = self.__dict__.setdefault("_counters_cache", {})
+        if name not in counters:
+            vectorizer = getattr(self, name)
+            if name == "chars_":
+                counters[name] = CharNgramCounter(
+                    vectorizer.vocabulary_, ngram_range=vectorizer.ngram_range, lowercase=vectorizer.lowercase, dtype=vectorizer.dtype
+                )
+            else:
+                counters[name] = TermCounter(vectorizer.vocabulary_, dtype=vectorizer.dtype)
+        return counters[name]
+
+    def _tfidf(self, name: str, documents: list) -> sparse.csr_matrix:
+        """`getattr(self, name).transform(documents)`, the counting done by `counts`."""
+        vectorizer = getattr(self, name)
+        if name == "chars_" and vectorizer.ngram_range[1] > MAX_N:
+            return vectorizer.transform(documents)
+        if name == "sections_":
+            documents = [_split_words(d) for d in documents]  # the vectorizer's own tokenizer
+        return vectorizer._tfidf.transform(self._counter(name).transform(documents), copy=False)
 
     def transform(self, contexts: list[dict[str, Any]]):
         texts, words, sections, feats = self._parts(contexts)
         return sparse.hstack(
-            [
-                self._char_tfidf(texts),
-                self.words_.transform(words),
-                self.sections_.transform(sections),
-                self.context_.transform(feats),
-            ],
+            [self._tfidf("chars_", texts), self._tfidf("words_", words), self._tfidf("sections_", sections), self.context_.transform(feats)],
             format="csr",
         )
 

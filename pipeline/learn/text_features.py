@@ -5,7 +5,8 @@ jieba's tokenizer has a lock)."""
 from __future__ import annotations
 
 import bisect
-import re
+import itertools
+import operator
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from ..text.numbers import numeric_boundaries
 from ..tokenizer import WORDS_KEY, JixiaoTokenizer, Segmenter
 
 USER_DICT = Path(__file__).resolve().parent.parent / "resources" / "userdict.txt"
-_DIGITS = re.compile(r"[0-9０-９]")
+_DIGITS_TO_ZERO = str.maketrans(dict.fromkeys("0123456789０１２３４５６７８９", "0"))
 # the segmenter whose words the classifier learns (see word_tokenizer)
 WORD_SEGMENTER = Segmenter.rjieba
 
@@ -48,17 +49,28 @@ def text_words(text: str) -> list[str]:
     return word_tokenizer()(text).user_data[WORDS_KEY][1]
 
 
-def words_between(words: list[str], starts: list[int], start: int, end: int) -> list[str]:
-    """The words lying inside text[start:end] (`starts`: each word's offset), digits
-    normalised, whitespace dropped."""
-    first = bisect.bisect_left(starts, start)
-    out = []
-    for i in range(first, len(words)):
-        if starts[i] + len(words[i]) > end:
-            break
-        if words[i].strip():
-            out.append(normalise_digits(words[i]))
-    return out
+class WordIndex:
+    """The words of a text with their offsets, whitespace dropped and digits normalised
+    once, so that the words of each of a document's hundreds of segments are a slice."""
+
+    def __init__(self, words: list[str]):
+        # map/compress rather than a loop over a document's thousands of words
+        lengths = list(map(len, words))
+        ends = list(itertools.accumulate(lengths))
+        kept = list(map(str.strip, words))  # "" for whitespace, which is dropped
+        self.starts: list[int] = list(itertools.compress(map(operator.sub, ends, lengths), kept))
+        self.ends: list[int] = list(itertools.compress(ends, kept))
+        kept_words = list(itertools.compress(words, kept))
+        joined = "\0".join(kept_words)
+        # one translate for the document, not one per word, unless a word holds the joiner
+        if kept_words and joined.count("\0") == len(kept_words) - 1:
+            self.words: list[str] = normalise_digits(joined).split("\0")
+        else:
+            self.words = list(map(normalise_digits, kept_words))
+
+    def between(self, start: int, end: int) -> list[str]:
+        """The words lying wholly inside text[start:end]."""
+        return self.words[bisect.bisect_left(self.starts, start) : bisect.bisect_right(self.ends, end)]
 
 
 def given_words(words: list[str]) -> list[str]:
@@ -68,4 +80,4 @@ def given_words(words: list[str]) -> list[str]:
 
 def normalise_digits(text: str) -> str:
     """Every digit becomes 0: the classifier should learn 'a figure', not 1033.89."""
-    return _DIGITS.sub("0", text)
+    return text.translate(_DIGITS_TO_ZERO)

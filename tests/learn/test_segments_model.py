@@ -6,6 +6,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.errors import ModelError
 from pipeline.learn.persist import META_FILE, MODEL_FILE, load_model, save_model
@@ -79,14 +81,19 @@ def test_neighbour_matrix_stops_at_document_edges() -> None:
         ("甲。\n乙丙。", 3, 6, ["乙丙", "。"]),  # whitespace words are dropped
         ("甲。\n乙丙。", 0, 1, ["甲"]),
         ("甲。\n乙丙。", 4, 6, ["。"]),  # a word cut by the start is not this segment's
+        ("甲。\n乙丙。", 3, 5, ["乙丙"]),  # nor one cut by the end
+        ("培训１２期", 0, 5, ["培训", "00", "期"]),  # full-width digits too
     ],
 )
 def test_words_between(text: str, start: int, end: int, words: list[str]) -> None:
-    from pipeline.learn.text_features import words_between
+    from pipeline.learn.text_features import WordIndex
 
-    cut = {"一是举办培训12期。": ["一是", "举办", "培训", "12", "期", "。"], "甲。\n乙丙。": ["甲", "。", "\n", "乙丙", "。"]}[text]
-    starts = [sum(len(w) for w in cut[:i]) for i in range(len(cut))]
-    assert words_between(cut, starts, start, end) == words
+    cut = {
+        "一是举办培训12期。": ["一是", "举办", "培训", "12", "期", "。"],
+        "甲。\n乙丙。": ["甲", "。", "\n", "乙丙", "。"],
+        "培训１２期": ["培训", "１２", "期"],
+    }[text]
+    assert WordIndex(cut).between(start, end) == words
 
 
 def test_contexts_cut_words_as_the_pipeline_tokenizer_does(tiny_records) -> None:
@@ -104,3 +111,18 @@ def test_contexts_cut_words_as_the_pipeline_tokenizer_does(tiny_records) -> None
     assert [c["words"] for c in reused] == [c["words"] for c in cut_here]
     assert [c["section_words"] for c in reused] == [c["section_words"] for c in cut_here]
     assert any(c["words"] for c in reused)
+
+
+@given(st.lists(st.text(alphabet="培训1２ \n\x00期", min_size=1, max_size=4), max_size=10))
+def test_word_index_slices_like_a_scan(words: list[str]) -> None:
+    from pipeline.learn.text_features import WordIndex, normalise_digits
+
+    index = WordIndex(words)
+    total = sum(map(len, words))
+    starts = [sum(map(len, words[:i])) for i in range(len(words))]
+    for start in range(total + 1):
+        for end in range(start, total + 1):
+            expected = [
+                normalise_digits(w) for w, s in zip(words, starts) if w.strip() and s >= start and s + len(w) <= end
+            ]
+            assert index.between(start, end) == expected

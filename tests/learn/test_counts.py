@@ -1,4 +1,4 @@
-"""`CharNgramCounter`: the n-gram counts of scikit-learn's char analyzer, computed by numpy."""
+"""`pipeline.learn.counts`: the counts of scikit-learn's vectorizers, computed by numpy and pandas."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
-from pipeline.learn.char_ngrams import CharNgramCounter, ngram_code
+from pipeline.learn.counts import CharNgramCounter, TermCounter, ngram_code, vocabulary_codes
 
 TRAIN = ["预算执行率100%。", "全年举办培训班12期", "Ａ级景区  2家", "加强\n\n管理", "İstanbul 交流"]
 
@@ -55,14 +56,34 @@ def test_ngram_ranges_beyond_three_are_refused(bad) -> None:
         CharNgramCounter({"a": 0}, ngram_range=bad)
 
 
-def test_the_featurizer_gives_the_vectorizers_matrix(tiny_records) -> None:
+@pytest.mark.parametrize(
+    "documents",
+    [
+        [["预算", "执行率"], [], ["执行率", "执行率", "没见过"]],
+        [[]],
+        [],
+        [["a", "A"]],  # terms are taken as they are: no lowercasing
+    ],
+)
+def test_term_counts_are_the_vectorizers(documents) -> None:
+    reference = CountVectorizer(analyzer=list, dtype=np.float32).fit([["预算", "执行率", "a"], ["管理"]])
+    got = TermCounter(reference.vocabulary_).transform(documents)
+    if documents:
+        expected = reference.transform(documents)
+        assert (got != expected).nnz == 0
+    assert got.shape == (len(documents), len(reference.vocabulary_))
+
+
+def test_the_featurizer_gives_the_vectorizers_matrices(tiny_records) -> None:
     from pipeline.learn.segments import SegmentFeaturizer
     from training.segments import dataset
 
     contexts, _ = dataset(tiny_records)
     featurizer = SegmentFeaturizer().fit(contexts)
-    texts = featurizer._parts(contexts)[0]
-    expected = featurizer.chars_.transform(texts)
-    got = featurizer._char_tfidf(texts)
-    np.testing.assert_allclose(got.toarray(), expected.toarray(), rtol=1e-6)
-    assert "_counter_cache" not in featurizer.__getstate__()  # rebuilt after loading, never saved
+    texts, words, sections, feats = featurizer._parts(contexts)
+    expected = sparse.hstack(
+        [featurizer.chars_.transform(texts), featurizer.words_.transform(words), featurizer.sections_.transform(sections), featurizer.context_.transform(feats)]
+    )
+    np.testing.assert_allclose(featurizer.transform(contexts).toarray(), expected.toarray(), rtol=1e-6)
+    assert "_counters_cache" in featurizer.__dict__
+    assert "_counters_cache" not in featurizer.__getstate__()  # rebuilt after loading, never saved
