@@ -7,7 +7,6 @@ head, the cue before it and its content."""
 
 from __future__ import annotations
 
-import itertools
 import re
 from typing import Any
 
@@ -24,36 +23,60 @@ EDITION = re.compile(r"第[一二三四五六七八九十百零〇两\d]+[届次
 
 
 class TextIndex:
-    """Per-text lookups that every candidate of a text shares: the bigram feature keys and
-    running counts of quote marks (a text yields hundreds of candidates)."""
+    """Per-text lookups that every candidate of a text shares (a text yields hundreds of
+    candidates, a start or an end ten each): the bigram feature keys, running counts of
+    quote marks, and the features that depend on a candidate's start or end alone."""
 
     def __init__(self, text: str):
         self.text = text
         self.bigrams = ["bg=" + text[i : i + 2] for i in range(max(0, len(text) - 1))]
-        self.opens = list(itertools.accumulate((ch in "“「『" for ch in text), initial=0))
-        self.closes = list(itertools.accumulate((ch in "”」』" for ch in text), initial=0))
+        points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        zero = np.zeros(1, dtype=np.int64)
+        self.opens = np.concatenate([zero, np.cumsum(np.isin(points, _OPEN_CODES))]).tolist()
+        self.closes = np.concatenate([zero, np.cumsum(np.isin(points, _CLOSE_CODES))]).tolist()
+        self._at_start: dict[int, dict[str, float]] = {}
+        self._at_end: dict[tuple[int, str], dict[str, float]] = {}
+
+    def at_start(self, start: int) -> dict[str, float]:
+        feats = self._at_start.get(start)
+        if feats is None:
+            text = self.text
+            before = text[max(0, start - 3) : start]
+            feats = {f"b1={before[-1:]}": 1.0, f"b2={before[-2:]}": 1.0, f"b3={before}": 1.0, f"f1={text[start : start + 1]}": 1.0}
+            self._at_start[start] = feats
+        return feats
+
+    def at_end(self, end: int, label: str) -> dict[str, float]:
+        feats = self._at_end.get((end, label))
+        if feats is None:
+            text = self.text
+            after = text[end : end + 2]
+            feats = {
+                f"e1={text[max(0, end - 1) : end]}|{label}": 1.0,
+                f"a1={after[:1]}": 1.0,
+                f"a2={after}": 1.0,
+            }
+            self._at_end[(end, label)] = feats
+        return feats
+
+
+_OPEN_CODES = np.array([ord(q) for q in "“「『"], dtype=np.uint32)
+_CLOSE_CODES = np.array([ord(q) for q in "”」』"], dtype=np.uint32)
 
 
 def candidate_features(text: str, c: Candidate, index: TextIndex | None = None) -> dict[str, float]:
     if index is None or index.text is not text:
         index = TextIndex(text)
     span = text[c.start : c.end]
-    before = text[max(0, c.start - 3) : c.start]
-    after = text[c.end : c.end + 2]
     feats: dict[str, float] = {
         f"kind={c.label}": 1.0,
         f"cue={c.cue}": 1.0,
         f"cue_kind={c.cue}|{c.label}": 1.0,
-        f"b1={before[-1:]}": 1.0,
-        f"b2={before[-2:]}": 1.0,
-        f"b3={before}": 1.0,
-        f"f1={span[:1]}": 1.0,
+        **index.at_start(c.start),
         f"f2={span[:2]}": 1.0,
-        f"e1={span[-1:]}|{c.label}": 1.0,
+        **index.at_end(c.end, c.label),
         f"e2={span[-2:]}|{c.label}": 1.0,
         f"e3={span[-3:]}|{c.label}": 1.0,
-        f"a1={after[:1]}": 1.0,
-        f"a2={after}": 1.0,
         f"len={min(len(span), 30) // 3}": 1.0,
     }
     if PLACE.match(span):

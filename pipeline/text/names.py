@@ -10,6 +10,7 @@ trained chooser in `pipeline.learn.names` scores every candidate instead.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -100,6 +101,11 @@ def _quoted_spans(text: str) -> list[tuple[int, int, str]]:
 TITLE_MIN = 10
 _EVENT_HEAD_AT_END = re.compile(f"(?:{EVENT_HEADS})$")
 _AFTER_TITLE = STOP_CHARS | set("）)》")
+
+
+_NOT_NAME_BY_LAST: dict[str, tuple[str, ...]] = {}
+for _ending in NOT_NAME_ENDINGS:
+    _NOT_NAME_BY_LAST[_ending[-1]] = _NOT_NAME_BY_LAST.get(_ending[-1], ()) + (_ending,)
 
 
 def quoted_titles(text: str) -> list[Candidate]:
@@ -254,6 +260,23 @@ def position_cue(text: str, start: int, limit: int, triggers: set[int] | None = 
     return "inner"
 
 
+_AFTER_START = re.compile("[" + re.escape("".join(sorted(INNER_START_AFTER)) + QUOTE_OPEN) + "]")
+_QUOTE_OPEN_RE = re.compile("[" + re.escape(QUOTE_OPEN) + "]")
+_EDITION_STARTS = re.compile(f"(?=(?:{EDITION_RE.pattern}))")
+
+
+def start_positions(text: str, triggers: set[int]) -> list[int]:
+    """Every offset where `position_cue` finds a cue other than "inner", or that follows
+    one of `INNER_START_AFTER` (the last stop before a head, the "punct" start, is added
+    per head): the only starts `candidates` keeps, found once per text instead of
+    testing each position before every head."""
+    marks = set(triggers)
+    marks.update(m.end() for m in _AFTER_START.finditer(text))
+    marks.update(m.start() for m in _QUOTE_OPEN_RE.finditer(text))
+    marks.update(m.start() for m in _EDITION_STARTS.finditer(text))
+    return sorted(marks)
+
+
 def candidates(text: str, *, all_starts: bool = False) -> list[Candidate]:
     """Plausible AWARD/EVENT spans. Each end comes from a head word (…奖, …大会, …节) or
     an award trigger phrase; starts are the cue positions (trigger, quote, edition,
@@ -262,13 +285,17 @@ def candidates(text: str, *, all_starts: bool = False) -> list[Candidate]:
     to rank."""
     ends = _head_ends(text) + _trigger_phrase_ends(text) + _quoted_spans(text)
     triggers = trigger_ends(text)
+    starts = start_positions(text, triggers) if all_starts else []
     out: dict[tuple[int, int, str], Candidate] = {}
     for head_start, end, label in ends:
         limit = _left_limit(text, head_start)
         # a span ending in 工程, 计划… is no name once it holds the whole ending
-        shortest_not_name = min((len(w) for w in NOT_NAME_ENDINGS if text.endswith(w, 0, end)), default=MAX_NAME + 1)
+        shortest_not_name = min(
+            (len(w) for w in _NOT_NAME_BY_LAST.get(text[end - 1 : end], ()) if text.endswith(w, 0, end)), default=MAX_NAME + 1
+        )
         if all_starts:
-            positions = range(limit, max(limit, end - MIN_NAME) + 1)
+            last = max(limit, end - MIN_NAME)
+            positions = [limit] + starts[bisect.bisect_right(starts, limit) : bisect.bisect_right(starts, last)]
         else:
             positions = [limit] + [m.end() for m in TRIGGER_RE.finditer(text, limit, head_start)]
             positions += [m.start() for m in EDITION_RE.finditer(text, limit, head_start)]
