@@ -493,17 +493,41 @@ def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
+# Cue-word tests run for every number in a report, each over tens of cue words: one
+# compiled alternation (longest first) per word list does it in C. `.search` of a
+# suffix pattern finds the longest cue the text ends with; `.match` of a prefix
+# pattern the longest it starts with.
+@lru_cache(maxsize=128)
+def _suffix_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(f"(?:{_alternation(words)})\\Z") if words else _NEVER
+
+
+@lru_cache(maxsize=128)
+def _prefix_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(f"(?:{_alternation(words)})") if words else _NEVER
+
+
+_NEVER = re.compile(r"(?!)")
+
+
+def _ends_with_any(text: str, words: tuple[str, ...]) -> bool:
+    return _suffix_re(words).search(text) is not None
+
+
 def _strip_cues(s: str, patterns: NumericPatterns) -> tuple[str, bool]:
     """Cue words written inside a span (约500人, 10人以上): removed, and approx noted."""
     approx = False
-    for cue in _longest_first(patterns.approx_before):
-        if s.startswith(cue) and len(s) > len(cue) and not s[len(cue)].isspace():
-            s, approx = s[len(cue) :], True
-            break
-    for cue in _longest_first(patterns.approx_after):
-        if s.endswith(cue) and len(cue) > 1 and len(s) > len(cue):
-            s, approx = s[: -len(cue)], True
-            break
+    # the loops only run when some cue is there (rarely): the patterns say so in C
+    if _prefix_re(patterns.approx_before).match(s):
+        for cue in _longest_first(patterns.approx_before):
+            if s.startswith(cue) and len(s) > len(cue) and not s[len(cue)].isspace():
+                s, approx = s[len(cue) :], True
+                break
+    if _ends_with_any(s, patterns.approx_after):
+        for cue in _longest_first(patterns.approx_after):
+            if s.endswith(cue) and len(cue) > 1 and len(s) > len(cue):
+                s, approx = s[: -len(cue)], True
+                break
     return s, approx
 
 
@@ -512,15 +536,21 @@ def approx_cue_before(before: str, patterns: NumericPatterns = DEFAULT_PATTERNS)
     b = before.rstrip()
     if b.endswith("了"):
         b = b[:-1].rstrip()
-    cue = next((c for c in _longest_first(patterns.approx_before) if b.endswith(c)), None)
+    cue = _suffix_re(patterns.approx_before).search(b)
     if cue is None:
         return False
-    return not any(b.endswith(w) and len(w) > len(cue) for w in patterns.not_approx_before)
+    longer = _suffix_re(patterns.not_approx_before).search(b)  # the longest such word
+    return longer is None or len(longer.group()) <= len(cue.group())
 
 
 def approx_cue_after(after: str, patterns: NumericPatterns = DEFAULT_PATTERNS) -> bool:
     a = after.lstrip()
-    return any(a.startswith(c) for c in patterns.approx_after if len(c) > 1)
+    return _prefix_re(_multi_character(patterns.approx_after)).match(a) is not None
+
+
+@lru_cache(maxsize=64)
+def _multi_character(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(w for w in words if len(w) > 1)
 
 
 def _currency(unit: str, patterns: NumericPatterns) -> str:
@@ -739,12 +769,12 @@ def _refused_by_what_comes_before(m: re.Match[str], before: str, p: NumericPatte
         return True  # part of a code: PM2.5, G20, V3
     if prev and prev in _RANGE_SEPARATORS and re.search(rf"[\d{_NUMERAL_CHARS}]", before[-2:-1]):
         return True  # the far end of a range refused already (第1-3批)
-    if any(before.endswith(w) for w in p.ordinal_before + p.per_before):
+    if _ends_with_any(before, p.ordinal_before) or _ends_with_any(before, p.per_before):
         return True  # 第八次, 每10万人
     cn = m["cn"]
     if cn is None:
         return False
-    if cn[0] in "十百千万亿" and any(before.endswith(w) for w in p.vague_before):
+    if cn[0] in "十百千万亿" and _ends_with_any(before, p.vague_before):
         return True  # 数十位, 几百人; but 人数七八十人 is a number
     if cn in _NOT_COUNTS:
         return True
@@ -808,7 +838,7 @@ def _not_a_count(norm: str, m: re.Match[str], start: int, end: int, unit: str, b
         return True  # a fractional count is a section number (2.1 项目概况), not 2.1 items
     if m["cn"] == "一" and not m["inner"] and norm[m.end() : m.end() + 1] not in _RANGE_SEPARATORS:
         # 一个 is an article (形成一个良好局面) unless the words before count (下属一个事业单位)
-        return not any(before.endswith(w) for w in p.one_counts_after)
+        return not _ends_with_any(before, p.one_counts_after)
     return False
 
 
