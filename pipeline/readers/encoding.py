@@ -103,8 +103,12 @@ def looks_binary(data: bytes, *, sample_size: int = 8192) -> bool:
     sample = data[:sample_size]
     if not sample:
         return False
-    controls = sum(1 for b in sample if (b < 0x20 and b not in b"\t\n\r\f\x1b") or b == 0x7F)
+    controls = len(sample.translate(None, _NOT_CONTROL))  # counted in C: this runs on every file
     return controls / len(sample) > 0.3
+
+
+_CONTROL = bytes(b for b in range(256) if (b < 0x20 and b not in b"\t\n\r\f\x1b") or b == 0x7F)
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
 
 
 def mostly_utf8(data: bytes) -> bool:
