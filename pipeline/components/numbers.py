@@ -130,8 +130,9 @@ class NumericEntityRecognizer:
                 continue
             taken_tokens.add(span.start, span.end)
             v = match.value
-            span._.value, span._.value_max, span._.approx = v.value, v.value_max, v.approx
-            span._.unit, span._.currency, span._.matched_by = v.unit, v.currency, "rule"
+            ext = span._  # one extension view: each `span._` builds a new one
+            ext.value, ext.value_max, ext.approx = v.value, v.value_max, v.approx
+            ext.unit, ext.currency, ext.matched_by = v.unit, v.currency, "rule"
             added.append(span)
         if added:
             doc.ents = sorted(existing + added, key=lambda s: s.start)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 TERMINATORS = frozenset("。！？；!?;")
 CLOSERS = frozenset("”’」』）)\"'》")
@@ -70,7 +71,7 @@ class Line:
     end: int
     text: str  # the line with surrounding whitespace stripped; start/end bound it
 
-    @property
+    @cached_property  # asked several times per line by the layout rules
     def width(self) -> float:
         return visual_width(self.text)
 
@@ -101,13 +102,12 @@ class Segment:
     heading_index: int | None = None
 
 
-_WIDE = re.compile("[^\x00-\u2e7f]")  # CJK and everything after it takes a full cell
+_NARROW = re.compile("[\x00-\u2e7f]")  # before CJK: half a cell; the rest a full one
 
 
 def visual_width(text: str) -> float:
     """Width in full-width cells: what a fixed-width line wrap counts."""
-    narrow = len(_WIDE.sub("", text))
-    return len(text) - narrow * 0.5
+    return len(text) - len(_NARROW.findall(text)) * 0.5
 
 
 def split_lines(text: str) -> list[Line]:

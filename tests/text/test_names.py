@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.scoring import trim
-from pipeline.text.names import Candidate, candidates, position_cue, quoted_titles, split_prizes, trigger_ends, with_titles
+from pipeline.text.names import (
+    EVENT_HEADS,
+    Candidate,
+    candidates,
+    factored,
+    position_cue,
+    quoted_titles,
+    split_alternatives,
+    split_prizes,
+    trigger_ends,
+    with_titles,
+)
 
 # (text, a span that must be among the candidates after quote trimming, label)
 REACHABLE = [
@@ -183,3 +196,38 @@ def test_split_prizes(text: str, whole: str, pieces: list[tuple[str, str]]) -> N
     start = text.index(whole)
     got = split_prizes(text, [Candidate(start, start + len(whole), "AWARD", "trigger")])
     assert [(text[c.start : c.end], c.label) for c in got] == pieces
+
+
+@pytest.mark.parametrize(
+    "group, alternatives",
+    [
+        ("(?:a|bc)", ["a", "bc"]),
+        ("(?:a[|b]c|d)", ["a[|b]c", "d"]),  # a | inside a class is no separator
+        ("(?:(?<=x)y|z\\|w)", ["(?<=x)y", "z\\|w"]),  # nor inside a group, nor escaped
+        ("(?:)", [""]),
+    ],
+)
+def test_split_alternatives(group: str, alternatives: list[str]) -> None:
+    assert split_alternatives(group) == alternatives
+
+
+def test_split_alternatives_wants_a_group() -> None:
+    with pytest.raises(ValueError, match="group"):
+        split_alternatives("a|b")
+
+
+@given(st.text(alphabet="会议大赛展览演出节日月季周党的二十工作座谈研讨", max_size=40))
+def test_factored_event_heads_match_as_the_plain_alternation(text: str) -> None:
+    plain = re.compile(EVENT_HEADS)
+    assert [m.span() for m in re.compile(factored(EVENT_HEADS)).finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    "group, text",
+    [
+        ("(?:会议|大会|会)", "召开大会会议会"),  # same first character: order kept
+        ("(?:赛|[一二]{1,2}日|日)", "二日赛日"),  # a non-literal alternative keeps its place
+    ],
+)
+def test_factored_keeps_which_alternative_matches_first(group: str, text: str) -> None:
+    assert [m.group() for m in re.finditer(factored(group), text)] == [m.group() for m in re.finditer(group, text)]
