@@ -11,6 +11,7 @@ unchanged; tests compare the two.
 - `CharNgramCounter`: `analyzer="char"` (same preprocessing: lowercase, runs of
   whitespace → one space). Each n-gram (n ≤ 3) is one 64-bit integer made from its
   code points, all of a batch's computed at once by array arithmetic.
+- `FeatureValues`: dicts of numeric features, as a fitted `DictVectorizer` reads them.
 - `TermCounter`: documents that are already lists of terms (a callable analyzer that
   returns them, or a tokenizer that splits on whitespace); its lookups are dict
   lookups run by `map`, in C.
@@ -130,6 +131,31 @@ class TermCounter:
         known = at >= 0
         row = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)[known]
         return count_matrix(row, at[known], len(documents), self.n_features, self.dtype)
+
+
+class FeatureValues:
+    """The matrix a fitted `DictVectorizer` with `vocabulary` (feature → column) gives for
+    dicts of numeric features: unknown features dropped, every value where its column is."""
+
+    def __init__(self, vocabulary: Mapping[str, int], *, dtype=np.float32):
+        self.dtype = dtype
+        self.n_features = len(vocabulary)
+        self.vocabulary = dict(vocabulary)
+
+    def transform(self, rows: Sequence[Mapping[str, float]]) -> sparse.csr_matrix:
+        lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+        total = int(lengths.sum())
+        at = np.fromiter(map(self.vocabulary.get, itertools.chain.from_iterable(rows), itertools.repeat(-1)), dtype=np.int64, count=total)
+        values = np.fromiter(itertools.chain.from_iterable(map(dict.values, rows)), dtype=np.float64, count=total)
+        known = at >= 0
+        row = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)[known]
+        order = np.lexsort((at[known], row))  # canonical CSR: columns sorted within a row
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row, minlength=len(rows)), out=indptr[1:])
+        return sparse.csr_matrix(
+            (values[known][order].astype(self.dtype), at[known][order].astype(np.int32), indptr.astype(np.int32)),
+            shape=(len(rows), self.n_features),
+        )
 
 
 def count_matrix(row: np.ndarray, col: np.ndarray, n_rows: int, n_features: int, dtype) -> sparse.csr_matrix:

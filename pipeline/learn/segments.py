@@ -27,7 +27,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from .counts import MAX_N, CharNgramCounter, TermCounter
+from .counts import MAX_N, CharNgramCounter, FeatureValues, TermCounter
 from .compact import CompactVocabularyMixin
 from .text_features import WordIndex, given_words, normalise_digits, text_words
 
@@ -189,7 +189,7 @@ class SegmentFeaturizer(CompactVocabularyMixin, TransformerMixin, BaseEstimator)
         self.context_ = DictVectorizer(dtype=np.float32).fit(feats)
         return self
 
-    def _counter(self, name: str) -> CharNgramCounter | TermCounter:
+    def _counter(self, name: str) -> CharNgramCounter | TermCounter | FeatureValues:
         """The fast counter for the fitted vectorizer `name`: built on first use from its
         vocabulary, never saved (`CompactVocabularyMixin` drops "_cache" attributes)."""
         counters = self.__dict__.setdefault("_counters_cache", {})
@@ -199,6 +199,8 @@ class SegmentFeaturizer(CompactVocabularyMixin, TransformerMixin, BaseEstimator)
                 counters[name] = CharNgramCounter(
                     vectorizer.vocabulary_, ngram_range=vectorizer.ngram_range, lowercase=vectorizer.lowercase, dtype=vectorizer.dtype
                 )
+            elif name == "context_":
+                counters[name] = FeatureValues(vectorizer.vocabulary_, dtype=vectorizer.dtype)
             else:
                 counters[name] = TermCounter(vectorizer.vocabulary_, dtype=vectorizer.dtype)
         return counters[name]
@@ -215,7 +217,7 @@ class SegmentFeaturizer(CompactVocabularyMixin, TransformerMixin, BaseEstimator)
     def transform(self, contexts: list[dict[str, Any]]):
         texts, words, sections, feats = self._parts(contexts)
         return sparse.hstack(
-            [self._tfidf("chars_", texts), self._tfidf("words_", words), self._tfidf("sections_", sections), self.context_.transform(feats)],
+            [self._tfidf("chars_", texts), self._tfidf("words_", words), self._tfidf("sections_", sections), self._counter("context_").transform(feats)],
             format="csr",
         )
 

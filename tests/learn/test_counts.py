@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
-from pipeline.learn.counts import CharNgramCounter, TermCounter, ngram_code, vocabulary_codes
+from pipeline.learn.counts import CharNgramCounter, FeatureValues, TermCounter, ngram_code, vocabulary_codes
 
 TRAIN = ["预算执行率100%。", "全年举办培训班12期", "Ａ级景区  2家", "加强\n\n管理", "İstanbul 交流"]
 
@@ -87,3 +87,22 @@ def test_the_featurizer_gives_the_vectorizers_matrices(tiny_records) -> None:
     np.testing.assert_allclose(featurizer.transform(contexts).toarray(), expected.toarray(), rtol=1e-6)
     assert "_counters_cache" in featurizer.__dict__
     assert "_counters_cache" not in featurizer.__getstate__()  # rebuilt after loading, never saved
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [{"pos=<=0": 1.0, "digit_share": 0.25}, {}, {"unknown": 3.0, "len=<=15": 1.0}],
+        [{}],
+        [],
+        [{"digit_share": 0.0}],  # an explicit zero
+    ],
+)
+def test_feature_values_are_the_dict_vectorizers(rows) -> None:
+    from sklearn.feature_extraction import DictVectorizer
+
+    reference = DictVectorizer(dtype=np.float32).fit([{"pos=<=0": 1.0, "len=<=15": 1.0, "digit_share": 0.5}])
+    got = FeatureValues(reference.vocabulary_).transform(rows)
+    assert got.shape == (len(rows), len(reference.vocabulary_))
+    if rows:
+        np.testing.assert_array_equal(got.toarray(), reference.transform(rows).toarray())
