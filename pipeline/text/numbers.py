@@ -54,6 +54,7 @@ _FOLD = str.maketrans(
         "點": "点",
     }
 )
+_FOLDABLE = re.compile("[" + re.escape("".join(map(chr, _FOLD))) + "]")
 
 CN_DIGITS = {
     "零": 0, "〇": 0, "一": 1, "壹": 1, "幺": 1, "二": 2, "贰": 2, "两": 2, "三": 3, "叁": 3,
@@ -70,7 +71,12 @@ _HSPACE = "[ \t\u3000\u00a0]"
 
 def fold(text: str) -> str:
     """Full-width digits and signs to ASCII, traditional numeral forms to simplified (same length)."""
-    return text.translate(_FOLD)
+    # str.translate maps every character of CJK text through the dict; only a few need it
+    return _FOLDABLE.sub(_fold_match, text) if _FOLDABLE.search(text) else text
+
+
+def _fold_match(match: re.Match[str]) -> str:
+    return match.group().translate(_FOLD)
 
 
 # --------------------------------------------------------------------------- parse_number

@@ -225,12 +225,20 @@ def _matched_pairs(text: str) -> dict[int, int]:
     return pairs
 
 
+_END_OR_OPENER = re.compile("[" + re.escape("".join(sorted(TERMINATORS)) + "".join(PAIRS)) + "]")
+
+
 def sentence_ends(text: str) -> list[int]:
     """Offsets just after each sentence end in `text` (a paragraph)."""
     pairs = _matched_pairs(text)
     ends = []
     i, n = 0, len(text)
     while i < n:
+        # only terminators and openers matter: jump over everything else
+        found = _END_OR_OPENER.search(text, i)
+        if found is None:
+            break
+        i = found.start()
         ch = text[i]
         if i in pairs:
             close = pairs[i]

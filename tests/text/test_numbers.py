@@ -502,3 +502,10 @@ def test_find_numeric_spans_never_fails_and_stays_in_order(text: str) -> None:
         assert m.label in (MONEY, PEOPLE_COUNT, PERCENT, QUANTITY)
         assert text[m.start : m.end] == text[m.start : m.end].strip()
         previous_end = m.end
+
+
+@given(st.text(alphabet="０１９．％－−○Ｏ萬億兩貳參陸點1万a绩", max_size=30))
+def test_fold_maps_every_foldable_character(text: str) -> None:
+    from pipeline.text.numbers import _FOLD, fold
+
+    assert fold(text) == text.translate(_FOLD)
