@@ -26,6 +26,7 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
+from sklearn.preprocessing import normalize
 
 from .counts import MAX_N, CharNgramCounter, FeatureValues, TermCounter
 from .compact import CompactVocabularyMixin
@@ -212,7 +213,7 @@ class SegmentFeaturizer(CompactVocabularyMixin, TransformerMixin, BaseEstimator)
             return vectorizer.transform(documents)
         if name == "sections_":
             documents = [_split_words(d) for d in documents]  # the vectorizer's own tokenizer
-        return vectorizer._tfidf.transform(self._counter(name).transform(documents), copy=False)
+        return tfidf_weights(vectorizer, self._counter(name).transform(documents))
 
     def transform(self, contexts: list[dict[str, Any]]):
         texts, words, sections, feats = self._parts(contexts)
@@ -220,6 +221,17 @@ class SegmentFeaturizer(CompactVocabularyMixin, TransformerMixin, BaseEstimator)
             [self._tfidf("chars_", texts), self._tfidf("words_", words), self._tfidf("sections_", sections), self._counter("context_").transform(feats)],
             format="csr",
         )
+
+
+def tfidf_weights(vectorizer: TfidfVectorizer, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+    """The fitted `vectorizer`'s weighting of `counts` (its public settings, as scikit-learn's
+    TfidfTransformer applies them), without re-validating a matrix built here."""
+    if vectorizer.sublinear_tf:
+        np.log(counts.data, counts.data)
+        counts.data += 1.0
+    if vectorizer.use_idf:
+        counts.data *= vectorizer.idf_[counts.indices]
+    return normalize(counts, norm=vectorizer.norm, copy=False) if vectorizer.norm else counts
 
 
 def neighbour_matrix(probas: np.ndarray, doc_ids: list[Any], heading_mask: np.ndarray | None = None) -> np.ndarray:

@@ -106,3 +106,14 @@ def test_feature_values_are_the_dict_vectorizers(rows) -> None:
     assert got.shape == (len(rows), len(reference.vocabulary_))
     if rows:
         np.testing.assert_array_equal(got.toarray(), reference.transform(rows).toarray())
+
+
+@pytest.mark.parametrize("settings", [{}, {"sublinear_tf": True}, {"use_idf": False}, {"norm": None}, {"norm": "l1"}])
+def test_tfidf_weights_are_the_vectorizers(settings) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from pipeline.learn.segments import tfidf_weights
+
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), dtype=np.float32, **settings).fit(TRAIN)
+    counts = CharNgramCounter(vectorizer.vocabulary_, ngram_range=(1, 2)).transform(TRAIN + ["没有见过"])
+    np.testing.assert_allclose(tfidf_weights(vectorizer, counts).toarray(), vectorizer.transform(TRAIN + ["没有见过"]).toarray(), rtol=1e-6)
