@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import pipeline
 from pipeline.evaluate import evaluate_file
 from training.corpus import build

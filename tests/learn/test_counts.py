@@ -117,3 +117,13 @@ def test_tfidf_weights_are_the_vectorizers(settings) -> None:
     vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), dtype=np.float32, **settings).fit(TRAIN)
     counts = CharNgramCounter(vectorizer.vocabulary_, ngram_range=(1, 2)).transform(TRAIN + ["没有见过"])
     np.testing.assert_allclose(tfidf_weights(vectorizer, counts).toarray(), vectorizer.transform(TRAIN + ["没有见过"]).toarray(), rtol=1e-6)
+
+
+@given(st.lists(st.text(alphabet="预算a Ｂ\n𝟘\x00", min_size=1, max_size=3), max_size=20))
+def test_vocabulary_codes_are_the_ngram_codes(terms) -> None:
+    assert vocabulary_codes(terms).tolist() == [ngram_code(t) for t in terms]
+
+
+def test_vocabulary_codes_refuse_longer_terms() -> None:
+    with pytest.raises(ValueError, match="1 to 3"):
+        vocabulary_codes(["预算执行"])
