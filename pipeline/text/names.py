@@ -135,6 +135,10 @@ NOT_NAME_ENDINGS = (
     "行动", "工程", "计划", "名单", "扶持项目", "党组会", "局务会", "办公会", "例会", "支部会", "全体干部职工大会",
     "目标", "任务", "要求", "方案", "表彰", "扶持",
 )
+# by last character, so that most candidate ends test none of them
+_NOT_NAME_BY_LAST: dict[str, tuple[str, ...]] = {
+    last: tuple(w for w in NOT_NAME_ENDINGS if w[-1] == last) for last in {w[-1] for w in NOT_NAME_ENDINGS}
+}
 
 
 @dataclass(frozen=True)
@@ -168,11 +172,6 @@ def _quoted_spans(text: str) -> list[tuple[int, int, str]]:
 TITLE_MIN = 10
 _EVENT_HEAD_AT_END = re.compile(f"(?:{EVENT_HEADS})$")
 _AFTER_TITLE = STOP_CHARS | set("）)》")
-
-
-_NOT_NAME_BY_LAST: dict[str, tuple[str, ...]] = {}
-for _ending in NOT_NAME_ENDINGS:
-    _NOT_NAME_BY_LAST[_ending[-1]] = _NOT_NAME_BY_LAST.get(_ending[-1], ()) + (_ending,)
 
 
 def quoted_titles(text: str) -> list[Candidate]:
