@@ -24,6 +24,7 @@ from spacy.util import registry
 from spacy.vocab import Vocab
 
 from .errors import ConfigError
+from .text.normalize import replace_lone_surrogates
 
 # doc.user_data key: (segmenter, the words the tokenizer cut, before any later split)
 WORDS_KEY = "jixiao_words"
@@ -134,6 +135,8 @@ class JixiaoTokenizer:
         return lambda text: tk.lcut(text, HMM=True)
 
     def __call__(self, text: str) -> Doc:
+        # the readers did it already; texts given to the pipeline directly may not be
+        text = replace_lone_surrogates(text)
         words = [w for w in self._cut(text) if w]
         if self.boundaries is not None:
             words = split_at(words, set(self.boundaries(text)))

@@ -126,3 +126,9 @@ def test_split_at_keeps_the_text_and_adds_exactly_the_cuts(words: list[str], cut
     boundaries = set(itertools.accumulate(map(len, out), initial=0))
     before = set(itertools.accumulate(map(len, words), initial=0))
     assert boundaries == before | {c for c in cuts if 0 <= c <= len(text)}
+
+
+def test_a_lone_surrogate_is_replaced_not_fatal() -> None:
+    # spaCy's string store refuses one; a JSON escape or surrogateescape produces one
+    doc = JixiaoTokenizer(spacy.blank("zh").vocab)("培训12期\udc80参训300人")
+    assert doc.text == "培训12期\ufffd参训300人"

@@ -46,7 +46,7 @@ def ngram_code(ngram: str) -> int:
 
 def code_points(text: str) -> np.ndarray:
     """The shifted code points of `text`, as uint64."""
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64) + 1
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64) + 1
 
 
 def vocabulary_codes(terms: list[str]) -> np.ndarray:

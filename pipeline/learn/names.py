@@ -30,7 +30,7 @@ class TextIndex:
     def __init__(self, text: str):
         self.text = text
         self.bigrams = ["bg=" + text[i : i + 2] for i in range(max(0, len(text) - 1))]
-        points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         zero = np.zeros(1, dtype=np.int64)
         self.opens = np.concatenate([zero, np.cumsum(np.isin(points, _OPEN_CODES))]).tolist()
         self.closes = np.concatenate([zero, np.cumsum(np.isin(points, _CLOSE_CODES))]).tolist()

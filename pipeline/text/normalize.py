@@ -7,6 +7,9 @@ exactly how it changes the length of the text:
 - `strip_bom`: removes one leading U+FEFF (length - 1 when present).
 - `normalize_newlines`: `\\r\\n` becomes `\\n` (length - 1 per pair); a lone `\\r`,
   U+2028, U+2029 and form feed `\\f` each become `\\n` (length unchanged).
+- `replace_lone_surrogates`: a lone surrogate (U+D800–U+DFFF, from a JSON escape or bytes
+  decoded with surrogateescape) becomes U+FFFD (length unchanged). No encoder, spaCy's
+  string store included, accepts one, so a text holding one could not be processed.
 
 Nothing else is touched on purpose: full-width spaces (U+3000) indent Chinese
 paragraphs, full-width digits and punctuation are what the report says, and NFKC
@@ -38,6 +41,14 @@ def strip_bom(text: str) -> str:
     return text[1:] if text.startswith(BOM) else text
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_lone_surrogates(text: str) -> str:
+    """Every lone surrogate as U+FFFD, the replacement character (same length)."""
+    return _LONE_SURROGATE.sub("\ufffd", text) if _LONE_SURROGATE.search(text) else text
+
+
 def normalize(text: str) -> str:
-    """Both steps, in the order every reader applies them."""
-    return normalize_newlines(strip_bom(text))
+    """The three steps, in the order every reader applies them."""
+    return replace_lone_surrogates(normalize_newlines(strip_bom(text)))

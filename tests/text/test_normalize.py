@@ -1,4 +1,4 @@
-"""normalize_newlines and strip_bom: tables of inputs, and the length contract offsets rely on."""
+"""normalize_newlines, strip_bom and replace_lone_surrogates: tables of inputs, and the length contract offsets rely on."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.text.normalize import normalize, normalize_newlines, strip_bom
+from pipeline.text.normalize import normalize, normalize_newlines, replace_lone_surrogates, strip_bom
 
 
 @pytest.mark.parametrize(
@@ -60,7 +60,23 @@ def test_normalize_does_both(raw: str, expected: str) -> None:
     assert normalize(raw) == expected
 
 
-TEXT = st.text(alphabet=st.sampled_from(list("报告一二三。，ab \t\r\n\f\u2028\u2029\ufeff")), max_size=60)
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("", ""),
+        ("预算\udc80执行", "预算\ufffd执行"),  # a byte kept by surrogateescape
+        ("\ud800", "\ufffd"),  # a high surrogate alone (a JSON escape)
+        ("\udfff\ud800", "\ufffd\ufffd"),  # each one alone, whatever its neighbour
+        ("𝟘绩效", "𝟘绩效"),  # a character outside the BMP is one code point, no surrogate
+    ],
+)
+def test_replace_lone_surrogates(raw: str, expected: str) -> None:
+    assert replace_lone_surrogates(raw) == expected
+    assert len(replace_lone_surrogates(raw)) == len(raw)
+    replace_lone_surrogates(raw).encode("utf-8")  # now encodable
+
+
+TEXT = st.text(alphabet=st.sampled_from(list("报告一二三。，ab \t\r\n\f\u2028\u2029\ufeff\udc80")), max_size=60)
 
 
 @given(TEXT)
