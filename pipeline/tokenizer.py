@@ -43,24 +43,32 @@ class Segmenter(str, Enum):
 Boundaries = Callable[[str], Iterable[int]]
 
 
+def offsets_inside(starts: list[int], ends: list[int], offsets: Iterable[int]) -> dict[int, list[int]]:
+    """By index of unit (word or token, `starts`/`ends` sorted and disjoint), the offsets
+    lying strictly inside it, in order: the units a cut must split. Each offset is looked
+    up, not each unit, as a report has thousands of units and a few hundred cuts."""
+    inside: dict[int, list[int]] = {}
+    for offset in sorted(offsets):
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and starts[i] < offset < ends[i]:
+            inside.setdefault(i, []).append(offset)
+    return inside
+
+
 def split_at(words: list[str], cuts: set[int]) -> list[str]:
     """Split `words` (which concatenate to a text) so that every offset in `cuts` is a boundary."""
     if not cuts or not words:
         return words
-    starts = list(itertools.accumulate((len(w) for w in words), initial=0))
-    # only the words holding a cut change: look each cut up, not each word
-    inner: dict[int, list[int]] = {}
-    for cut in sorted(cuts):
-        i = bisect.bisect_right(starts, cut) - 1
-        if 0 <= i < len(words) and starts[i] != cut:
-            inner.setdefault(i, []).append(cut)
-    if not inner:
+    ends = list(itertools.accumulate(map(len, words)))
+    starts = [end - len(word) for end, word in zip(ends, words)]
+    inside = offsets_inside(starts, ends, cuts)
+    if not inside:
         return words
     out: list[str] = []
     last_word = 0
-    for i, found in sorted(inner.items()):
+    for i, found in sorted(inside.items()):
         out.extend(words[last_word:i])
-        bounds = [starts[i], *found, starts[i + 1]]
+        bounds = [starts[i], *found, ends[i]]
         out.extend(words[i][a - starts[i] : b - starts[i]] for a, b in zip(bounds, bounds[1:]))
         last_word = i + 1
     out.extend(words[last_word:])

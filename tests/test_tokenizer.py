@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.errors import ConfigError
-from pipeline.tokenizer import JixiaoTokenizer, Segmenter, read_user_dict, split_at
+from pipeline.tokenizer import JixiaoTokenizer, Segmenter, offsets_inside, read_user_dict, split_at
 
 
 @pytest.mark.parametrize(
@@ -132,3 +132,16 @@ def test_a_lone_surrogate_is_replaced_not_fatal() -> None:
     # spaCy's string store refuses one; a JSON escape or surrogateescape produces one
     doc = JixiaoTokenizer(spacy.blank("zh").vocab)("培训12期\udc80参训300人")
     assert doc.text == "培训12期\ufffd参训300人"
+
+
+@pytest.mark.parametrize(
+    "starts, ends, offsets, inside",
+    [
+        ([0, 2, 5], [2, 5, 6], [3, 4], {1: [3, 4]}),
+        ([0, 2, 5], [2, 5, 6], [0, 2, 5, 6], {}),  # unit edges split nothing
+        ([0, 2, 5], [2, 5, 6], [-1, 9], {}),  # outside every unit
+        ([0, 3], [2, 5], [2, 4, 1], {0: [1], 1: [4]}),  # 2 falls in a gap (a space after a token); order kept
+    ],
+)
+def test_offsets_inside(starts, ends, offsets, inside) -> None:
+    assert offsets_inside(starts, ends, offsets) == inside

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import bisect
-from collections.abc import Iterable
-
 from spacy.tokens import Doc, Span
+
+from ..tokenizer import offsets_inside
 
 ALIGNMENT_LOSS_KEY = "jixiao_alignment_loss"
 
@@ -21,34 +20,6 @@ def char_span(doc: Doc, start: int, end: int, label: str = "") -> Span | None:
     return span
 
 
-class OccupiedRanges:
-    """Half-open ranges already taken, asked whether a new range overlaps any of them.
-
-    Kept merged and sorted, so each question is a binary search: a report holds hundreds
-    of entities, and scanning them for every new one was quadratic."""
-
-    def __init__(self, ranges: Iterable[tuple[int, int]] = ()):
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for start, end in ranges:
-            self.add(start, end)
-
-    def overlaps(self, start: int, end: int) -> bool:
-        i = bisect.bisect_left(self.starts, end)  # the ranges that start before `end`
-        return start < end and i > 0 and self.ends[i - 1] > start
-
-    def add(self, start: int, end: int) -> None:
-        if start >= end:  # an empty range takes nothing
-            return
-        lo = bisect.bisect_left(self.ends, start)  # first range that ends at or after start
-        hi = bisect.bisect_right(self.starts, end)  # ranges from lo to hi touch [start, end)
-        if lo < hi:
-            start = min(start, self.starts[lo])
-            end = max(end, self.ends[hi - 1])
-        self.starts[lo:hi] = [start]
-        self.ends[lo:hi] = [end]
-
-
 def ensure_boundaries(doc: Doc, offsets: set[int]) -> None:
     """Split tokens so that every character offset in `offsets` is a token boundary.
 
@@ -59,19 +30,9 @@ def ensure_boundaries(doc: Doc, offsets: set[int]) -> None:
         return
     # only the tokens holding an offset are looked at: walking every token of a long
     # report for each document cost more than the name model itself
-    starts = doc.to_array("IDX").tolist()
-    inner: dict[int, list[int]] = {}
-    for offset in offsets:
-        i = bisect.bisect_right(starts, offset) - 1
-        if i >= 0 and starts[i] != offset:
-            inner.setdefault(i, []).append(offset)
-    to_split = []
-    for i, found in sorted(inner.items()):
-        token = doc[i]
-        start, end = token.idx, token.idx + len(token.text)
-        cuts = sorted(o for o in found if start < o < end)
-        if cuts:
-            to_split.append((i, [start] + cuts + [end]))
+    starts, lengths = doc.to_array(["IDX", "LENGTH"]).T.tolist()
+    ends = [start + length for start, length in zip(starts, lengths)]
+    to_split = [(i, [starts[i], *found, ends[i]]) for i, found in sorted(offsets_inside(starts, ends, offsets).items())]
     if not to_split:
         return
     saved = {key: [(s.start_char, s.end_char, s.label_) for s in group] for key, group in doc.spans.items()}

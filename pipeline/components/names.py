@@ -12,7 +12,8 @@ from .. import extensions  # noqa: F401
 from ..learn.names import extract
 from ..learn.persist import load_model
 from ..text.names import best_guess
-from ._spans import OccupiedRanges, char_span, doc_text, ensure_boundaries
+from ..text.ranges import OccupiedRanges
+from ._spans import char_span, doc_text, ensure_boundaries
 
 
 class NamesMode(str, Enum):

@@ -30,7 +30,8 @@ from ..text.numbers import (
     find_numeric_spans,
     numeric_boundaries,
 )
-from ._spans import ALIGNMENT_LOSS_KEY, OccupiedRanges, doc_text
+from ..text.ranges import OccupiedRanges
+from ._spans import ALIGNMENT_LOSS_KEY, doc_text
 
 
 class NumericLabel(str, Enum):

@@ -14,6 +14,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from .ranges import OccupiedRanges
+
 CN_NUM = "一二三四五六七八九十百零〇两"
 AWARD_HEADS = (
     r"(?:[一二三等特金银铜]等?奖|优秀奖|金奖|银奖|铜奖|大奖|提名奖|特别奖|贡献奖|成就奖|创新奖|进步奖|奖章|奖状|杯|奖)"
@@ -414,7 +416,9 @@ def best_guess(text: str) -> list[Candidate]:
 def select_non_overlapping(ranked: list[Candidate]) -> list[Candidate]:
     """Greedy: keep each candidate in order unless it overlaps one already kept."""
     kept: list[Candidate] = []
+    taken = OccupiedRanges()
     for c in ranked:
-        if all(c.end <= k.start or c.start >= k.end for k in kept):
+        if not taken.overlaps(c.start, c.end):
             kept.append(c)
+            taken.add(c.start, c.end)
     return sorted(kept, key=lambda c: c.start)
