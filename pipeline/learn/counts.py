@@ -2,10 +2,10 @@
 
 A fitted `CountVectorizer`/`TfidfVectorizer` transforms by looking every term of every
 sentence up in a dict from Python: character n-grams alone were half of the segment
-classifier's time. Here the lookups are one pandas hash-index call per batch
-(`Index.get_indexer`; a tenth of the time of `np.searchsorted` on a sorted array,
-whose binary search misses the cache at every step) and the matrix is built by one
-sort. The counts are the vectorizer's own, so its tf-idf weighting applies to them
+classifier's time. Here character n-grams are looked up by one pandas hash-index call
+per batch (`Index.get_indexer`; a tenth of the time of `np.searchsorted` on a sorted
+array, whose binary search misses the cache at every step), other terms by dict lookups
+run in C, and the matrix is built by one sort. The counts are the vectorizer's own, so its tf-idf weighting applies to them
 unchanged; tests compare the two.
 
 - `CharNgramCounter`: `analyzer="char"` (same preprocessing: lowercase, runs of
@@ -13,15 +13,14 @@ unchanged; tests compare the two.
   code points, all of a batch's computed at once by array arithmetic.
 - `FeatureValues`: dicts of numeric features, as a fitted `DictVectorizer` reads them.
 - `TermCounter`: documents that are already lists of terms (a callable analyzer that
-  returns them, or a tokenizer that splits on whitespace); its lookups are dict
-  lookups run by `map`, in C.
+  returns them, or a tokenizer that splits on whitespace).
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -112,50 +111,46 @@ class CharNgramCounter:
         return count_matrix(row, col, len(prepared), self.n_features, self.dtype)
 
 
-class TermCounter:
+class _TermLookup:
+    """Terms → columns of a fitted vocabulary, by dict lookups run by `map`, in C: terms are
+    few (a sentence's words, a segment's features), and a pandas index of strings would
+    convert every batch to its own string type first."""
+
+    def __init__(self, vocabulary: Mapping[str, int], *, dtype=np.float32):
+        self.dtype = dtype
+        self.n_features = len(vocabulary)
+        self.vocabulary = dict(vocabulary)
+
+    def _columns(self, groups: Sequence[Iterable[str]], lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For the terms of every group in turn: the row (group) and column of each known
+        term, and which of all the terms are known."""
+        terms = itertools.chain.from_iterable(groups)
+        at = np.fromiter(map(self.vocabulary.get, terms, itertools.repeat(-1)), dtype=np.int64, count=int(lengths.sum()))
+        known = at >= 0
+        return np.repeat(np.arange(len(groups), dtype=np.int64), lengths)[known], at[known], known
+
+
+class TermCounter(_TermLookup):
     """Counts of the terms of `vocabulary` (term → column) in each list of terms: the
     matrix a CountVectorizer fitted with that vocabulary and an analyzer returning those
     lists gives."""
 
-    def __init__(self, vocabulary: Mapping[str, int], *, dtype=np.float32):
-        self.dtype = dtype
-        self.n_features = len(vocabulary)
-        self.vocabulary = dict(vocabulary)
-
     def transform(self, documents: Sequence[Sequence[str]]) -> sparse.csr_matrix:
         lengths = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
-        # dict lookups by `map`, in C: terms are few (a sentence's words), and a pandas
-        # index of strings converts every batch to its own string type first
-        terms = itertools.chain.from_iterable(documents)
-        at = np.fromiter(map(self.vocabulary.get, terms, itertools.repeat(-1)), dtype=np.int64, count=int(lengths.sum()))
-        known = at >= 0
-        row = np.repeat(np.arange(len(documents), dtype=np.int64), lengths)[known]
-        return count_matrix(row, at[known], len(documents), self.n_features, self.dtype)
+        row, col, _ = self._columns(documents, lengths)
+        return count_matrix(row, col, len(documents), self.n_features, self.dtype)
 
 
-class FeatureValues:
+class FeatureValues(_TermLookup):
     """The matrix a fitted `DictVectorizer` with `vocabulary` (feature → column) gives for
     dicts of numeric features: unknown features dropped, every value where its column is."""
 
-    def __init__(self, vocabulary: Mapping[str, int], *, dtype=np.float32):
-        self.dtype = dtype
-        self.n_features = len(vocabulary)
-        self.vocabulary = dict(vocabulary)
-
     def transform(self, rows: Sequence[Mapping[str, float]]) -> sparse.csr_matrix:
         lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
-        total = int(lengths.sum())
-        at = np.fromiter(map(self.vocabulary.get, itertools.chain.from_iterable(rows), itertools.repeat(-1)), dtype=np.int64, count=total)
-        values = np.fromiter(itertools.chain.from_iterable(map(dict.values, rows)), dtype=np.float64, count=total)
-        known = at >= 0
-        row = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)[known]
-        order = np.lexsort((at[known], row))  # canonical CSR: columns sorted within a row
-        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(row, minlength=len(rows)), out=indptr[1:])
-        return sparse.csr_matrix(
-            (values[known][order].astype(self.dtype), at[known][order].astype(np.int32), indptr.astype(np.int32)),
-            shape=(len(rows), self.n_features),
-        )
+        row, col, known = self._columns(rows, lengths)
+        values = np.fromiter(itertools.chain.from_iterable(map(dict.values, rows)), dtype=np.float64, count=len(known))
+        order = np.lexsort((col, row))  # canonical CSR: columns sorted within a row
+        return _csr(row[order], col[order], values[known][order], len(rows), self.n_features, self.dtype)
 
 
 def count_matrix(row: np.ndarray, col: np.ndarray, n_rows: int, n_features: int, dtype) -> sparse.csr_matrix:
@@ -163,8 +158,11 @@ def count_matrix(row: np.ndarray, col: np.ndarray, n_rows: int, n_features: int,
     no duplicates): one sort of (row, column) keys, the repeats of a key being its count."""
     width = max(n_features, 1)
     keys, counts = np.unique(row * width + col, return_counts=True)
+    return _csr(keys // width, keys % width, counts, n_rows, n_features, dtype)
+
+
+def _csr(row: np.ndarray, col: np.ndarray, data: np.ndarray, n_rows: int, n_features: int, dtype) -> sparse.csr_matrix:
+    """A CSR matrix from entries already in (row, column) order."""
     indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(np.bincount(keys // width, minlength=n_rows), out=indptr[1:])
-    return sparse.csr_matrix(
-        (counts.astype(dtype), (keys % width).astype(np.int32), indptr.astype(np.int32)), shape=(n_rows, n_features)
-    )
+    np.cumsum(np.bincount(row, minlength=n_rows), out=indptr[1:])
+    return sparse.csr_matrix((data.astype(dtype), col.astype(np.int32), indptr.astype(np.int32)), shape=(n_rows, n_features))
