@@ -69,7 +69,8 @@ def segment_contexts(
     position = 0
     for seg in segments:
         seg_text = text[seg["start"] : seg["end"]]
-        marker = len(seg_text) - len(strip_enumeration(seg_text))
+        body = strip_enumeration(seg_text)
+        marker = len(seg_text) - len(body)
         is_heading = seg["label"] == "heading"
         if is_heading:
             position = 0
@@ -81,6 +82,7 @@ def segment_contexts(
             {
                 "doc_id": doc_id,
                 "text": seg_text,
+                "body": body,  # the text without its list marker (`strip_enumeration`)
                 "words": index.between(seg["start"] + marker, seg["end"]),
                 "is_heading": is_heading,
                 "section": section,
@@ -175,7 +177,7 @@ class SegmentFeaturizer(CompactVocabularyMixin, TransformerMixin, BaseEstimator)
         self.min_df = min_df
 
     def _parts(self, contexts: list[dict[str, Any]]):
-        texts = [normalise_digits(strip_enumeration(c["text"])) for c in contexts]
+        texts = [normalise_digits(c["body"]) for c in contexts]
         return texts, [c["words"] for c in contexts], [section_words(c) for c in contexts], [context_features(c) for c in contexts]
 
     def fit(self, contexts: list[dict[str, Any]], y: Any = None) -> "SegmentFeaturizer":
