@@ -32,8 +32,6 @@ class DatabaseWriter:
             # Without resume every given document is processed again and replaces its rows;
             # other documents already in the database are kept (it may be the user's own).
             self._done: Done = self._read_done() if resume else {}
-            # ids with rows in the database: only those need deleting before a write
-            self._present: set[str] = self._read_ids()
         except BaseException:
             self._con.close()
             raise
@@ -49,15 +47,13 @@ class DatabaseWriter:
         rows = coerce_rows(record_to_rows(record), doc_id=doc_id)
         try:
             self._begin()
-            if doc_id in self._present:
-                for table in ("segments", "entities"):
-                    self._con.execute(f"DELETE FROM {quote(table)} WHERE {quote('doc_id')} = ?", [doc_id])
-                self._con.execute(f"DELETE FROM {quote('documents')} WHERE {quote('id')} = ?", [doc_id])
+            for table in ("segments", "entities"):
+                self._con.execute(f"DELETE FROM {quote(table)} WHERE {quote('doc_id')} = ?", [doc_id])
+            self._con.execute(f"DELETE FROM {quote('documents')} WHERE {quote('id')} = ?", [doc_id])
             for table in TABLES:
                 if rows[table]:
                     self._insert(table, rows[table])
             self._commit()
-            self._present.add(doc_id)
         except BaseException as err:  # KeyboardInterrupt too: never leave a half document
             self._rollback()
             if isinstance(err, Exception) and not isinstance(err, OutputError):
@@ -93,13 +89,6 @@ class DatabaseWriter:
             f"SELECT {quote('id')}, {quote('sha256')}, {quote('model_version')} FROM {quote('documents')} WHERE {quote('status')} = 'ok'"
         ).fetchall()
         return {doc_id: (sha, version) for doc_id, sha, version in rows}
-
-    def _read_ids(self) -> set[str]:
-        ids = {row[0] for row in self._con.execute(f"SELECT {quote('id')} FROM {quote('documents')}").fetchall()}
-        # rows left by a document whose documents row is gone (written by another tool)
-        for table in ("segments", "entities"):
-            ids.update(row[0] for row in self._con.execute(f"SELECT DISTINCT {quote('doc_id')} FROM {quote(table)}").fetchall())
-        return ids
 
     def _connect(self):
         raise NotImplementedError
