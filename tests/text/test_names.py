@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from pipeline.scoring import trim
 from pipeline.text.names import (
     EVENT_HEADS,
+    INNER_START_AFTER,
     Candidate,
     candidates,
     factored,
@@ -18,6 +19,7 @@ from pipeline.text.names import (
     quoted_titles,
     split_alternatives,
     split_prizes,
+    start_positions,
     trigger_ends,
     with_titles,
 )
@@ -231,3 +233,18 @@ def test_factored_event_heads_match_as_the_plain_alternation(text: str) -> None:
 )
 def test_factored_keeps_which_alternative_matches_first(group: str, text: str) -> None:
     assert [m.group() for m in re.finditer(factored(group), text)] == [m.group() for m in re.finditer(group, text)]
+
+
+NAME_FRAGMENTS = ["第三届", "首届", "2024年", "“", "《", "」", "和", "的", "了", "举办", "荣获", "组织开展", "市", "活动", "会", "，", "。"]
+
+
+@given(st.lists(st.sampled_from(NAME_FRAGMENTS), max_size=14).map("".join))
+def test_start_positions_hold_every_start_candidates_can_keep(text: str) -> None:
+    # `start_positions` restates `position_cue`'s cues as a set: a cue added to one and
+    # not the other would silently drop starts
+    triggers = trigger_ends(text)
+    starts = set(start_positions(text, triggers))
+    for start in range(1, len(text)):
+        cue = position_cue(text, start, -1, triggers)  # limit -1: no start is the stop's
+        if cue != "inner" or text[start - 1] in INNER_START_AFTER:
+            assert start in starts, (start, cue)
