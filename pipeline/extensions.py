@@ -31,6 +31,23 @@ DOC_ATTRIBUTES: dict[str, object] = {
 }
 
 
+def span_value(doc: Doc, name: str, start_char: int, end_char: int) -> object:
+    """`span._.<name>` for the span at these offsets, read from the Doc's value table.
+
+    spaCy keeps span extension values in `doc.user_data` under ("._.", name, start_char,
+    end_char); `span._` builds a view object and dispatches through it on every read,
+    which cost more than building the records themselves. The tests compare this with
+    `span._` for every attribute, so a change of layout in spaCy fails them."""
+    return doc.user_data.get(("._.", name, start_char, end_char), SPAN_ATTRIBUTES[name])
+
+
+def set_span_value(doc: Doc, name: str, start_char: int, end_char: int, value: object) -> None:
+    """`span._.<name> = value` for the span at these offsets (see `span_value`)."""
+    if name not in SPAN_ATTRIBUTES:
+        raise AttributeError(f"no span attribute {name!r}; jixiao's are {', '.join(SPAN_ATTRIBUTES)}")
+    doc.user_data[("._.", name, start_char, end_char)] = value
+
+
 def register() -> None:
     for name, default in SPAN_ATTRIBUTES.items():
         if not Span.has_extension(name):

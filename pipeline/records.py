@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .components._spans import doc_text
+from .extensions import span_value
 from .errors import InputError
 
 SEGMENT_LABELS = ("achievement", "problem", "remedy", "metric", "other", "heading")
@@ -53,34 +54,37 @@ def doc_to_record(doc, *, doc_id: str, source: str | None = None, include_text: 
     segments = list(doc.spans["segments"]) if "segments" in doc.spans else []
     seg_records = []
     for span in segments:
-        ext = span._  # one extension view per span: each `span._` builds a new one
-        scores = ext.scores
+        start, end = span.start_char, span.end_char
+        scores = span_value(doc, "scores", start, end)
         seg_records.append(
             {
-                "start": span.start_char,
-                "end": span.end_char,
-                "text": text[span.start_char : span.end_char],
+                "start": start,
+                "end": end,
+                "text": text[start:end],
                 "label": span.label_,
                 "scores": {k: round(float(v), 4) for k, v in scores.items()} if scores else None,
-                "section": list(ext.section or ()),
+                "section": list(span_value(doc, "section", start, end) or ()),
             }
         )
     ends = [s["end"] for s in seg_records]
     ent_records = []
     for ent in doc.ents:
-        rec: dict[str, Any] = {"start": ent.start_char, "end": ent.end_char, "text": text[ent.start_char : ent.end_char], "label": ent.label_}
-        ext = ent._
-        if ent.label_ in NUMERIC_LABELS:
-            rec["value"] = ext.value
-            rec["approx"] = bool(ext.approx)
-            if ext.value_max is not None:
-                rec["value_max"] = ext.value_max
-            if ext.unit:
-                rec["unit"] = ext.unit
-            if ext.currency and ext.currency != "CNY":
-                rec["currency"] = ext.currency
-        rec["matched_by"] = ext.matched_by
-        rec["segment"] = _segment_index(ends, ent.start_char)
+        start, end, label = ent.start_char, ent.end_char, ent.label_
+        rec: dict[str, Any] = {"start": start, "end": end, "text": text[start:end], "label": label}
+        if label in NUMERIC_LABELS:
+            rec["value"] = span_value(doc, "value", start, end)
+            rec["approx"] = bool(span_value(doc, "approx", start, end))
+            value_max = span_value(doc, "value_max", start, end)
+            if value_max is not None:
+                rec["value_max"] = value_max
+            unit = span_value(doc, "unit", start, end)
+            if unit:
+                rec["unit"] = unit
+            currency = span_value(doc, "currency", start, end)
+            if currency and currency != "CNY":
+                rec["currency"] = currency
+        rec["matched_by"] = span_value(doc, "matched_by", start, end)
+        rec["segment"] = _segment_index(ends, start)
         ent_records.append(rec)
     record: dict[str, Any] = {
         "id": doc_id,

@@ -20,21 +20,22 @@ def char_span(doc: Doc, start: int, end: int, label: str = "") -> Span | None:
     return span
 
 
-def ensure_boundaries(doc: Doc, offsets: set[int]) -> None:
-    """Split tokens so that every character offset in `offsets` is a token boundary.
+def ensure_boundaries(doc: Doc, offsets: set[int]) -> bool:
+    """Split tokens so that every character offset in `offsets` is a token boundary;
+    True when a token was split (spans taken from the Doc before are then stale).
 
     spaCy does not re-index span groups when a token is split, so they are saved as
     character offsets and rebuilt afterwards (splitting only adds boundaries, so every
     old span still aligns; extension values are keyed by offsets and survive)."""
     if not offsets or not len(doc):
-        return
+        return False
     # only the tokens holding an offset are looked at: walking every token of a long
     # report for each document cost more than the name model itself
     starts, lengths = doc.to_array(["IDX", "LENGTH"]).T.tolist()
     ends = [start + length for start, length in zip(starts, lengths)]
     to_split = [(i, [starts[i], *found, ends[i]]) for i, found in sorted(offsets_inside(starts, ends, offsets).items())]
     if not to_split:
-        return
+        return False
     saved = {key: [(s.start_char, s.end_char, s.label_) for s in group] for key, group in doc.spans.items()}
     text = doc_text(doc)
     with doc.retokenize() as retokenizer:
@@ -44,6 +45,7 @@ def ensure_boundaries(doc: Doc, offsets: set[int]) -> None:
             retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
     for key, items in saved.items():
         doc.spans[key] = [doc.char_span(a, b, label=label) for a, b, label in items]
+    return True
 
 
 TEXT_KEY = "jixiao_text"

@@ -9,7 +9,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .. import extensions  # noqa: F401
+from ..extensions import set_span_value, span_value
 from ._spans import doc_text
 from ..learn.persist import load_model
 from ..learn.segments import segment_contexts
@@ -55,11 +55,13 @@ class SegmentClassifier:
         segments = list(doc.spans[SEGMENTS]) if SEGMENTS in doc.spans else []
         if not segments:
             return doc
+        text = doc_text(doc)
         records = [
-            {"start": s.start_char, "end": s.end_char, "label": s.label_, "section": s._.section or ()} for s in segments
+            {"start": s.start_char, "end": s.end_char, "label": s.label_, "section": span_value(doc, "section", s.start_char, s.end_char) or ()}
+            for s in segments
         ]
         contexts = segment_contexts(
-            doc_text(doc), records, words=self.words(doc), report_type=report_type_of((s.label_, s.text) for s in segments), doc_id=0
+            text, records, words=self.words(doc), report_type=report_type_of((r["label"], text[r["start"] : r["end"]]) for r in records), doc_id=0
         )
         probas = self.model.predict_proba(contexts)
         labelled = []
@@ -72,9 +74,8 @@ class SegmentClassifier:
                 scores = {label: float(p) for label, p in zip(self.labels, row)}
                 scores[HEADING_LABEL] = 0.0
                 label = max(self.labels, key=scores.__getitem__)
-            new = Span(doc, span.start, span.end, label=label)
-            new._.scores = scores
-            labelled.append(new)
+            labelled.append(Span(doc, span.start, span.end, label=label))
+            set_span_value(doc, "scores", span.start_char, span.end_char, scores)
         doc.spans[SEGMENTS] = labelled
         return doc
 

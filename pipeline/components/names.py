@@ -44,12 +44,13 @@ class NameRecognizer:
         return [(c.start, c.end, c.label, "rule" if c.cue == "title" else "model") for c, _ in extract(text, self.model, self.threshold)]
 
     def __call__(self, doc: Doc) -> Doc:
-        taken = OccupiedRanges([(e.start_char, e.end_char) for e in doc.ents] + list(doc._.furniture or []))
+        # doc.ents walks every token: read once, and again only if tokens were split
+        existing = list(doc.ents)
+        taken = OccupiedRanges([(e.start_char, e.end_char) for e in existing] + list(doc._.furniture or []))
         found = [f for f in self.find(doc_text(doc)) if not taken.overlaps(f[0], f[1])]
         if not found:
             return doc
-        ensure_boundaries(doc, {o for f in found for o in f[:2]})
-        spans = list(doc.ents)
+        spans = list(doc.ents) if ensure_boundaries(doc, {o for f in found for o in f[:2]}) else existing
         for start, end, label, by in found:
             span = char_span(doc, start, end, label)
             if span is not None:

@@ -49,7 +49,7 @@ TRIGGERS = (
 )
 TRIGGER_RE = re.compile(f"(?:{TRIGGERS})")
 TRIGGER_WORDS = tuple(TRIGGERS.split("|"))
-EDITION_RE = re.compile(rf"第[{CN_NUM}\d]+[届次期]|首届|\d{{4}}(?:年度?|—\d{{4}}年度?)?")
+EDITION_RE = re.compile(rf"第[{CN_NUM}\d]+[届次期]|首届|首期|\d{{4}}(?:年度?|—\d{{4}}年度?)?")
 QUOTE_OPEN = "“「『《\""
 STOP_CHARS = set("，。；：！？、,;:!?\n\t 　")
 # what may stand before a name that starts with no trigger, quote, edition or stop:
@@ -141,6 +141,15 @@ NOT_NAME_ENDINGS = (
 _NOT_NAME_BY_LAST: dict[str, tuple[str, ...]] = {
     last: tuple(w for w in NOT_NAME_ENDINGS if w[-1] == last) for last in {w[-1] for w in NOT_NAME_ENDINGS}
 }
+# An honour followed by one of these is the object of a campaign, not one conferred
+# (ANNOTATION.md: "conferred"): 全国文明城市创建工作, 创建全国文明城市目标任务, 国家卫生城市
+# 复审, 巩固全国文明村镇创建成果 (docs/decisions.md 18).
+CAMPAIGN_OBJECT_OF = re.compile(r"创建|建设|复审|复查|考评|测评|目标|成果")
+# A closing quote, a list joiner and an opening quote (“溢美童声”等“一协会一品牌”活动) end
+# one quoted item of a list and start the next: no name spans one (the corpus has none).
+QUOTED_LIST_JOINT = re.compile(r"[”」』](?:等|、|和|与|及|，|,)[“「『]")
+# 争创 is striving for an honour not yet won
+GOAL_VERBS = ("争创",)
 
 
 @dataclass(frozen=True)
@@ -197,6 +206,7 @@ COMPETITION_HEADS = re.compile(
     r"(?:展演|汇演|会演|大赛|比赛|竞赛|锦标赛|邀请赛|联赛|艺术节|文化节|戏剧节|电影节|音乐节|博览会|运动会|作品展|美术展|书画展|摄影展|书法展|展览)"
 )
 _CLOSING_QUOTES = "”」』"
+_REPEATED_PRIZE_HEAD = re.compile("奖[”」』]奖$")
 
 
 def split_prizes(text: str, names: list[Candidate]) -> list[Candidate]:
@@ -204,9 +214,12 @@ def split_prizes(text: str, names: list[Candidate]) -> list[Candidate]:
     (docs/decisions.md 7: 第十一届中国戏剧节 + 优秀剧目奖): an AWARD holding a competition
     head with a prize after it is cut there. The corpus follows the decision (44 such
     pairs), but the chooser, which scores one span at a time, still tends to take both
-    as one prize."""
+    as one prize. A prize also ends at its closing quote when the quoted name ends in
+    奖 (获“江西省文学创作奖”奖): the 奖 after the quote repeats the name's head."""
     out = []
     for c in names:
+        if c.label == "AWARD" and _REPEATED_PRIZE_HEAD.search(text, c.start, c.end):
+            c = Candidate(c.start, c.end - 1, c.label, c.cue)
         cut = None
         if c.label == "AWARD":
             for m in COMPETITION_HEADS.finditer(text, c.start, c.end):
@@ -354,8 +367,11 @@ def candidates(text: str, *, all_starts: bool = False) -> list[Candidate]:
     ends = _head_ends(text) + _trigger_phrase_ends(text) + _quoted_spans(text)
     triggers = trigger_ends(text)
     starts = start_positions(text, triggers) if all_starts else []
+    joints = [m.start() for m in QUOTED_LIST_JOINT.finditer(text)]
     out: dict[tuple[int, int, str], Candidate] = {}
     for head_start, end, label in ends:
+        if label == "AWARD" and CAMPAIGN_OBJECT_OF.match(text, end):
+            continue
         limit = _left_limit(text, head_start)
         # a span ending in 工程, 计划… is no name once it holds the whole ending
         shortest_not_name = min(
@@ -368,7 +384,12 @@ def candidates(text: str, *, all_starts: bool = False) -> list[Candidate]:
             positions = [limit] + [m.end() for m in TRIGGER_RE.finditer(text, limit, head_start)]
             positions += [m.start() for m in EDITION_RE.finditer(text, limit, head_start)]
             positions += [i for i in range(limit, head_start) if text[i] in QUOTE_OPEN]
+        # the last list joint that ends before the head: a start at or before it spans it
+        joint = bisect.bisect_right(joints, end - 3) - 1
+        after_joint = joints[joint] + 1 if joint >= 0 else 0
         for start in positions:
+            if start < after_joint:
+                continue
             if start < end and text[start] in QUOTE_OPEN:
                 # scoring trims quote marks, so a name may as well start inside its quote;
                 # one candidate per trimmed span keeps the chooser from splitting its vote
@@ -377,6 +398,8 @@ def candidates(text: str, *, all_starts: bool = False) -> list[Candidate]:
                 continue
             length = end - start
             if length < MIN_NAME or length > MAX_NAME or length >= shortest_not_name or text[start] in STOP_CHARS:
+                continue
+            if label == "AWARD" and any(text.endswith(verb, 0, start) for verb in GOAL_VERBS):
                 continue
             key = (start, end, label)
             if key in out:

@@ -32,8 +32,9 @@ def make_doc() -> Doc:
 )
 def test_tokens_split_at_offsets(offsets: set[int], tokens: list[str]) -> None:
     doc = make_doc()
-    ensure_boundaries(doc, offsets)
+    split = ensure_boundaries(doc, offsets)
     assert [t.text for t in doc] == tokens
+    assert split is (tokens != WORDS)
     assert doc.text == TEXT
     (segment,) = doc.spans["segments"]
     assert (segment.start_char, segment.end_char, segment.label_) == (0, len(TEXT), "achievement")

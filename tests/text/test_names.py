@@ -48,6 +48,7 @@ CUES = [
     ("举办“光影”摄影展", 3, "quote"),  # the start sits just inside the opening quote
     ("荣获第三届金奖", 2, "trigger"),
     ("，第六届舞蹈大赛", 1, "edition"),
+    ("全市首期青年作家研修班", 2, "edition"),  # 首期 as 首届
     ("市文联第八次代表大会", 0, "punct"),
     ("市文联第八次代表大会", 1, "inner"),
 ]
@@ -130,6 +131,38 @@ def test_programmes_and_routine_meetings_are_no_candidates(text: str, refused: s
     assert refused not in {text[c.start : c.end] for c in candidates(text, all_starts=True)}
 
 
+# (text, honour, whether an AWARD candidate): an honour is conferred, not a campaign's object
+# (docs/decisions.md 18)
+HONOURS_AS_GOALS = [
+    ("紧紧围绕全国文明城市创建目标任务。", "全国文明城市", False),
+    ("紧紧围绕创建全国文明城市目标任务。", "全国文明城市", False),
+    ("迎接国家卫生城市复审。", "国家卫生城市", False),
+    ("巩固全国文明村镇创建成果。", "全国文明村镇", False),
+    ("推动溪口村争创全国文明村镇。", "全国文明村镇", False),
+    ("我市成功创建国家卫生城市。", "国家卫生城市", True),
+    ("获评全国文明城市，市容明显改善。", "全国文明城市", True),
+]
+
+
+@pytest.mark.parametrize("text, honour, proposed", HONOURS_AS_GOALS)
+def test_honours_named_as_goals_are_no_award_candidates(text: str, honour: str, proposed: bool) -> None:
+    found = {text[c.start : c.end] for c in candidates(text, all_starts=True) if c.label == "AWARD"}
+    assert (honour in found) is proposed
+
+
+@pytest.mark.parametrize(
+    "text, inside, across",
+    [
+        ("市合唱协会“溢美童声”等“一协会一品牌”活动常态化开展。", "一协会一品牌”活动", "溢美童声”等“一协会一品牌”活动"),
+        ("开展“送戏下乡”、“文化进村”活动。", "文化进村”活动", "送戏下乡”、“文化进村”活动"),
+    ],
+)
+def test_no_candidate_spans_a_quoted_list(text: str, inside: str, across: str) -> None:
+    found = {text[c.start : c.end] for c in candidates(text, all_starts=True)}
+    assert inside in found and across not in found
+
+
+
 @pytest.mark.parametrize(
     "text, span, proposed",
     [
@@ -192,6 +225,9 @@ def test_with_titles(chosen, titles, kept) -> None:
         ("获全国五一劳动奖章。", "全国五一劳动奖章", [("全国五一劳动奖章", "AWARD")]),  # no competition inside
         ("获全省职业技能大赛金奖。", "全省职业技能大赛金奖", [("全省职业技能大赛", "EVENT"), ("金奖", "AWARD")]),
         ("获大赛奖。", "大赛奖", [("大赛奖", "AWARD")]),  # one character of prize is no prize name
+        # the 奖 after the quote repeats the quoted prize's head
+        ("获第一届“江南文学创作奖”奖。", "第一届“江南文学创作奖”奖", [("第一届“江南文学创作奖”", "AWARD")]),
+        ("获“五个一工程”奖。", "“五个一工程”奖", [("“五个一工程”奖", "AWARD")]),
     ],
 )
 def test_split_prizes(text: str, whole: str, pieces: list[tuple[str, str]]) -> None:
