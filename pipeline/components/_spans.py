@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 from spacy.tokens import Doc, Span
 
 from ..tokenizer import offsets_inside
@@ -9,15 +12,37 @@ from ..tokenizer import offsets_inside
 ALIGNMENT_LOSS_KEY = "jixiao_alignment_loss"
 
 
-def char_span(doc: Doc, start: int, end: int, label: str = "") -> Span | None:
-    """A span for exactly text[start:end]; None (and counted) when tokens cut through it.
+def char_spans(doc: Doc, items: Sequence[tuple[int, int, str]]) -> list[Span | None]:
+    """A span for exactly text[start:end] for each (start, end, label); None (and
+    counted) where tokens cut through it. The tokenizer makes rule-entity and sentence
+    offsets token boundaries, so a miss is a tokenizer bug worth seeing in
+    `doc.user_data`, not a silent expansion.
 
-    The tokenizer makes rule-entity and sentence offsets token boundaries, so a miss
-    here is a tokenizer bug worth seeing in `doc.user_data`, not a silent expansion."""
-    span = doc.char_span(start, end, label=label, alignment_mode="strict")
-    if span is None:
-        doc.user_data[ALIGNMENT_LOSS_KEY] = doc.user_data.get(ALIGNMENT_LOSS_KEY, 0) + 1
-    return span
+    As `doc.char_span(start, end, label=label)`, strict alignment, but the token offsets
+    are read once and each edge found by binary search, where `doc.char_span` builds
+    token objects for every call (a document has hundreds of segments and entities)."""
+    if not items:
+        return []
+    n = len(doc)
+    if n:
+        starts, lengths = doc.to_array(["IDX", "LENGTH"]).astype(np.int64).T
+    else:
+        starts = lengths = np.zeros(0, dtype=np.int64)
+    ends = starts + lengths
+    wanted_starts = np.fromiter((item[0] for item in items), dtype=np.int64, count=len(items))
+    wanted_ends = np.fromiter((item[1] for item in items), dtype=np.int64, count=len(items))
+    first = np.searchsorted(starts, wanted_starts)
+    last = np.searchsorted(ends, wanted_ends)
+    aligned = (first < n) & (last < n)
+    aligned[aligned] &= (starts[first[aligned]] == wanted_starts[aligned]) & (ends[last[aligned]] == wanted_ends[aligned])
+    aligned &= last >= first
+    out: list[Span | None] = []
+    for (_, _, label), ok, i, j in zip(items, aligned.tolist(), first.tolist(), last.tolist()):
+        out.append(Span(doc, i, j + 1, label=label) if ok else None)
+    missed = len(out) - int(aligned.sum())
+    if missed:
+        doc.user_data[ALIGNMENT_LOSS_KEY] = doc.user_data.get(ALIGNMENT_LOSS_KEY, 0) + missed
+    return out
 
 
 def ensure_boundaries(doc: Doc, offsets: set[int]) -> bool:
@@ -44,7 +69,7 @@ def ensure_boundaries(doc: Doc, offsets: set[int]) -> bool:
             pieces = [text[a:b] for a, b in zip(bounds, bounds[1:])]
             retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
     for key, items in saved.items():
-        doc.spans[key] = [doc.char_span(a, b, label=label) for a, b, label in items]
+        doc.spans[key] = char_spans(doc, items)
     return True
 
 

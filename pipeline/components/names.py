@@ -8,12 +8,12 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .. import extensions  # noqa: F401
+from ..extensions import set_span_value
 from ..learn.names import extract
 from ..learn.persist import load_model
 from ..text.names import best_guess
 from ..text.ranges import OccupiedRanges
-from ._spans import char_span, doc_text, ensure_boundaries
+from ._spans import char_spans, doc_text, ensure_boundaries
 
 
 class NamesMode(str, Enum):
@@ -51,10 +51,9 @@ class NameRecognizer:
         if not found:
             return doc
         spans = list(doc.ents) if ensure_boundaries(doc, {o for f in found for o in f[:2]}) else existing
-        for start, end, label, by in found:
-            span = char_span(doc, start, end, label)
+        for (start, end, _, by), span in zip(found, char_spans(doc, [f[:3] for f in found])):
             if span is not None:
-                span._.matched_by = by
+                set_span_value(doc, "matched_by", start, end, by)
                 spans.append(span)
         doc.ents = sorted(spans, key=lambda s: s.start)
         return doc

@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import registry
 
-from .. import extensions  # noqa: F401  (registers the attributes)
+from ..extensions import set_span_value
 from ..errors import ConfigError
 from ..text.numbers import (
     DEFAULT_PATTERNS,
@@ -131,9 +131,12 @@ class NumericEntityRecognizer:
                 continue
             taken_tokens.add(span.start, span.end)
             v = match.value
-            ext = span._  # one extension view: each `span._` builds a new one
-            ext.value, ext.value_max, ext.approx = v.value, v.value_max, v.approx
-            ext.unit, ext.currency, ext.matched_by = v.unit, v.currency, "rule"
+            start, end = span.start_char, span.end_char
+            for attribute, value in (
+                ("value", v.value), ("value_max", v.value_max), ("approx", v.approx),
+                ("unit", v.unit), ("currency", v.currency), ("matched_by", "rule"),
+            ):
+                set_span_value(doc, attribute, start, end, value)
             added.append(span)
         if added:
             doc.ents = sorted(existing + added, key=lambda s: s.start)

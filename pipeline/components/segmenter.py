@@ -5,9 +5,9 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .. import extensions  # noqa: F401
+from ..extensions import set_span_value
 from ..text.structure import Heading, Layout, segments
-from ._spans import char_span, doc_text
+from ._spans import char_spans, doc_text
 from .structure import BYLINE_LABEL, HEADINGS, PARAGRAPHS
 
 SEGMENTS = "segments"
@@ -44,13 +44,13 @@ class Segmenter:
         )
         # sliced from the text: a Span's .text walks its tokens, for every segment
         heading_texts = [text[s.start_char : s.end_char] for s in heading_spans]
+        found = segments(text, layout)
+        spans = char_spans(doc, [(s.start, s.end, HEADING_LABEL if s.is_heading else UNLABELLED) for s in found])
         out = []
-        for segment in segments(text, layout):
-            span = char_span(doc, segment.start, segment.end, HEADING_LABEL if segment.is_heading else UNLABELLED)
-            if span is None:
-                continue
-            span._.section = tuple(heading_texts[k] for k in segment.section)
-            out.append(span)
+        for segment, span in zip(found, spans):
+            if span is not None:
+                set_span_value(doc, "section", segment.start, segment.end, tuple(heading_texts[k] for k in segment.section))
+                out.append(span)
         doc.spans[SEGMENTS] = out
         return doc
 

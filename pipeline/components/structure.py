@@ -5,9 +5,9 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .. import extensions  # noqa: F401  (registers the attributes)
+from ..extensions import set_span_value
 from ..text.structure import analyse
-from ._spans import char_span, doc_text
+from ._spans import char_spans, doc_text
 
 PARAGRAPHS = "paragraphs"
 HEADINGS = "headings"
@@ -30,20 +30,13 @@ class StructureRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         layout = analyse(doc_text(doc), detect_furniture=self.detect_furniture)
         doc._.furniture = list(layout.furniture)
-        paragraphs = []
-        for start, end, label in sorted(
-            [(s, e, PARAGRAPH_LABEL) for s, e in layout.paragraphs] + [(s, e, BYLINE_LABEL) for s, e in layout.byline]
-        ):
-            span = char_span(doc, start, end, label)
-            if span is not None:
-                paragraphs.append(span)
+        blocks = sorted([(s, e, PARAGRAPH_LABEL) for s, e in layout.paragraphs] + [(s, e, BYLINE_LABEL) for s, e in layout.byline])
+        doc.spans[PARAGRAPHS] = [span for span in char_spans(doc, blocks) if span is not None]
         headings = []
-        for heading in layout.headings:
-            span = char_span(doc, heading.start, heading.end, heading.style)
+        for heading, span in zip(layout.headings, char_spans(doc, [(h.start, h.end, h.style) for h in layout.headings])):
             if span is not None:
-                span._.level = heading.rank
+                set_span_value(doc, "level", heading.start, heading.end, heading.rank)
                 headings.append(span)
-        doc.spans[PARAGRAPHS] = paragraphs
         doc.spans[HEADINGS] = headings
         return doc
 

@@ -6,7 +6,10 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from pipeline.components._spans import ensure_boundaries
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.components._spans import ALIGNMENT_LOSS_KEY, char_spans, ensure_boundaries
 
 WORDS = ["今年", "举办", "第五届乡村", "文化艺术节", "。"]
 TEXT = "".join(WORDS)
@@ -38,3 +41,18 @@ def test_tokens_split_at_offsets(offsets: set[int], tokens: list[str]) -> None:
     assert doc.text == TEXT
     (segment,) = doc.spans["segments"]
     assert (segment.start_char, segment.end_char, segment.label_) == (0, len(TEXT), "achievement")
+
+
+@given(
+    words=st.lists(st.text(alphabet="文化节 。", min_size=1, max_size=3), min_size=0, max_size=8),
+    offsets=st.lists(st.tuples(st.integers(-2, 26), st.integers(-2, 26)), max_size=12),
+)
+def test_char_spans_are_spacys_strict_char_spans(words: list[str], offsets: list[tuple[int, int]]) -> None:
+    doc = Doc(spacy.blank("xx").vocab, words=words, spaces=[False] * len(words))
+    got = char_spans(doc, [(start, end, "X") for start, end in offsets])
+    for (start, end), span in zip(offsets, got):
+        expected = doc.char_span(start, end, label="X") if 0 <= start < end <= len(doc.text) else None
+        assert (span is None) == (expected is None), (start, end)
+        if span is not None:
+            assert (span.start, span.end, span.label_) == (expected.start, expected.end, "X")
+    assert doc.user_data.get(ALIGNMENT_LOSS_KEY, 0) == sum(span is None for span in got)
