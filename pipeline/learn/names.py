@@ -16,9 +16,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils import murmurhash3_32
-from scipy.special import expit
-from sklearn.utils.extmath import softmax
 
+from .linear import probabilities
 from ..text.names import EDITION_RE, Candidate, candidates, quoted_titles, select_non_overlapping, split_prizes, with_titles
 
 NONE = "NONE"
@@ -281,11 +280,7 @@ class NameCandidateClassifier(ClassifierMixin, BaseEstimator):
         if weights is None:
             weights = self._weights_cache = np.ascontiguousarray(self.model_.coef_.T)
             self._columns_cache = FeatureIndices(self.n_features)
-        decision = candidate_scores(text, cands, weights, self._columns_cache, index) + self.model_.intercept_
-        if len(self.classes_) == 2:  # one weight row: LogisticRegression's binary case
-            positive = expit(decision[:, 0])
-            return np.column_stack([1.0 - positive, positive])
-        return softmax(decision)
+        return probabilities(candidate_scores(text, cands, weights, self._columns_cache, index) + self.model_.intercept_)
 
 
 def extract(text: str, model: NameCandidateClassifier, threshold: float = 0.5) -> list[tuple[Candidate, float]]:

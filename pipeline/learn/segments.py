@@ -26,9 +26,9 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
-from sklearn.preprocessing import normalize
 
 from .counts import MAX_N, CharNgramCounter, FeatureValues, TermCounter
+from .linear import linear_proba, normalise_rows
 from .compact import CompactVocabularyMixin
 from .text_features import WordIndex, given_words, normalise_digits, text_words
 
@@ -233,7 +233,7 @@ def tfidf_weights(vectorizer: TfidfVectorizer, counts: sparse.csr_matrix) -> spa
         counts.data += 1.0
     if vectorizer.use_idf:
         counts.data *= vectorizer.idf_[counts.indices]
-    return normalize(counts, norm=vectorizer.norm, copy=False) if vectorizer.norm else counts
+    return normalise_rows(counts, vectorizer.norm) if vectorizer.norm else counts
 
 
 def neighbour_matrix(probas: np.ndarray, doc_ids: list[Any], heading_mask: np.ndarray | None = None) -> np.ndarray:
@@ -327,7 +327,7 @@ class StackedSegmentClassifier(ClassifierMixin, BaseEstimator):
         return out
 
     def first_pass_proba(self, contexts: list[dict[str, Any]]) -> np.ndarray:
-        return self._align(self.first_, self.first_.predict_proba(self.featurizer_.transform(contexts)))
+        return self._align(self.first_, linear_proba(self.first_, self.featurizer_.transform(contexts)))
 
     def predict_proba(self, contexts: list[dict[str, Any]]) -> np.ndarray:
         if not contexts:
@@ -339,7 +339,7 @@ class StackedSegmentClassifier(ClassifierMixin, BaseEstimator):
             # headings are context only: no features, no first-pass guess
             first[sentence_rows] = self.first_pass_proba([contexts[i] for i in sentence_rows])
         Z = neighbour_matrix(first, [c["doc_id"] for c in contexts], heads)
-        return self._align(self.second_, self.second_.predict_proba(Z))
+        return self._align(self.second_, linear_proba(self.second_, Z))
 
     def predict(self, contexts: list[dict[str, Any]]) -> np.ndarray:
         return self.classes_[self.predict_proba(contexts).argmax(axis=1)]
