@@ -148,13 +148,15 @@ def measure_run(name: str, paths: list[Path], out: Path, *, jobs: int, config: P
 def measure_components(texts: list[str], *, config: Path | None = None, overrides: dict | None = None) -> list[tuple[str, float]]:
     """Each stage's time over `texts`, in multiples of `jieba.lcut` on the same texts, in
     this process: where the pipeline's time goes (the tokenizer first, then each
-    component called in turn on the Doc the previous one returned)."""
+    component called in turn on the Doc the previous one returned, then the record a
+    worker sends to the writer)."""
     from pipeline import load
+    from pipeline.records import doc_to_record
 
     nlp = load(config, overrides=overrides)
     nlp(texts[0])  # first-call costs (lazy imports, caches) are start-up
     floor = measure_jieba(("", text) for text in texts).seconds
-    spent = {"tokenizer": 0.0, **{name: 0.0 for name, _ in nlp.pipeline}}
+    spent = {"tokenizer": 0.0, **{name: 0.0 for name, _ in nlp.pipeline}, "record": 0.0}
     for text in texts:
         started = time.perf_counter()
         doc = nlp.make_doc(text)
@@ -163,6 +165,9 @@ def measure_components(texts: list[str], *, config: Path | None = None, override
             started = time.perf_counter()
             doc = component(doc)
             spent[name] += time.perf_counter() - started
+        started = time.perf_counter()
+        doc_to_record(doc, doc_id="bench")
+        spent["record"] += time.perf_counter() - started
     return [(name, seconds / floor) for name, seconds in spent.items()]
 
 
