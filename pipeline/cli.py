@@ -139,6 +139,7 @@ def bench(
     scale: int = typer.Option(10, "--scale", help="also run an archive this many times larger to check memory stays flat (1: skip)"),
     jobs: int = typer.Option(2, "--jobs", "-j", help="processes for the parallel run"),
     components: int = typer.Option(60, "--components", help="also time each pipeline stage on this many documents (0: skip)"),
+    repeat: int = typer.Option(2, "--repeat", help="rounds of jieba / 1 process / N processes; the fastest of each is reported"),
     config: Optional[Path] = ConfigOption,
     set_: Optional[List[str]] = SetOption,
 ) -> None:
@@ -147,7 +148,8 @@ def bench(
 
     try:
         run_benchmark(
-            documents=documents, scale=scale, jobs=jobs, components=components, config=config, overrides=_overrides(set_), log=lambda m: typer.echo(m)
+            documents=documents, scale=scale, jobs=jobs, components=components, repeat=repeat, config=config,
+            overrides=_overrides(set_), log=lambda m: typer.echo(m),
         )
     except JixiaoError as err:
         _fail(err)

@@ -128,7 +128,7 @@ def run_items(
     instead of `pipeline.load` (a module-level function, so workers can import it).
     `progress`: live display (True), log lines every `log_every` documents (False), or
     live only on a terminal (None)."""
-    from ..writers import default_resume, format_for, open_writer
+    from ..writers import TABULAR_FORMATS, default_resume, format_for, open_writer
 
     if engine not in ENGINES:
         raise ConfigError("unknown engine", value=engine, options=ENGINES, fix="use --engine local or --engine dask")
@@ -144,7 +144,7 @@ def run_items(
 
     started = time.perf_counter()
     with open_writer(output, fmt, resume=resume) as writer, make_engine(
-        engine, spec, jobs=jobs, scheduler=scheduler, include_text=include_text, processes=processes
+        engine, spec, jobs=jobs, scheduler=scheduler, include_text=include_text, processes=processes, flatten=fmt in TABULAR_FORMATS
     ) as runner:
         summary.startup_seconds = time.perf_counter() - started
         summary.workers = runner.workers

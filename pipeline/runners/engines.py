@@ -137,8 +137,8 @@ def start_method() -> str:
 class ProcessPool:
     """Local worker processes, one pipeline each, loaded once by the pool initializer."""
 
-    def __init__(self, spec: PipelineSpec, *, jobs: int, include_text: bool = False):
-        self.spec, self.workers, self.include_text = spec, jobs, include_text
+    def __init__(self, spec: PipelineSpec, *, jobs: int, include_text: bool = False, flatten: bool = False):
+        self.spec, self.workers, self.include_text, self.flatten = spec, jobs, include_text, flatten
         self._restarts = 0
 
     def __enter__(self) -> "ProcessPool":
@@ -170,7 +170,7 @@ class ProcessPool:
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            return self._executor.submit(process_batch, self.spec, batch, self.include_text)
+            return self._executor.submit(process_batch, self.spec, batch, self.include_text, self.flatten)
         except BrokenProcessPool:
             # The batches that were in flight are retried one document at a time by
             # bounded_results; the archive goes on in a fresh pool.
@@ -179,7 +179,7 @@ class ProcessPool:
                 raise
             self._stop(now=True)
             self._executor = self._start()
-            return self._executor.submit(process_batch, self.spec, batch, self.include_text)
+            return self._executor.submit(process_batch, self.spec, batch, self.include_text, self.flatten)
 
     def results(self, texts: Iterable[Any]) -> Iterator[BatchResult]:
         from concurrent.futures import FIRST_COMPLETED, wait
@@ -211,8 +211,8 @@ class DaskEngine:
     `jobs` single-threaded worker processes on 127.0.0.1. Each worker loads the pipeline
     once (`workers.loaded` caches it per process) on its first batch."""
 
-    def __init__(self, spec: PipelineSpec, *, jobs: int, scheduler: str | None = None, include_text: bool = False):
-        self.spec, self.jobs, self.scheduler, self.include_text = spec, jobs, scheduler, include_text
+    def __init__(self, spec: PipelineSpec, *, jobs: int, scheduler: str | None = None, include_text: bool = False, flatten: bool = False):
+        self.spec, self.jobs, self.scheduler, self.include_text, self.flatten = spec, jobs, scheduler, include_text, flatten
         self._cluster = None
         self._client = None
 
@@ -246,7 +246,7 @@ class DaskEngine:
         return self
 
     def submit(self, batch: list[Any]):
-        return self._client.submit(process_batch, self.spec, batch, self.include_text, pure=False)
+        return self._client.submit(process_batch, self.spec, batch, self.include_text, self.flatten, pure=False)
 
     def results(self, texts: Iterable[Any]) -> Iterator[BatchResult]:
         from distributed import wait
@@ -268,12 +268,16 @@ class DaskEngine:
             self._cluster = None
 
 
-def make_engine(engine: str, spec: PipelineSpec, *, jobs: int, scheduler: str | None, include_text: bool, processes: bool | None = None):
-    """`processes`: force worker processes even for one job (the benchmark's 1-process run)."""
+def make_engine(
+    engine: str, spec: PipelineSpec, *, jobs: int, scheduler: str | None, include_text: bool, processes: bool | None = None, flatten: bool = False
+):
+    """`processes`: force worker processes even for one job (the benchmark's 1-process run).
+    `flatten`: workers send records flattened for a tabular writer (`process_batch`); in
+    this process there is nothing to send, and the writer flattens."""
     if engine == "dask":
-        return DaskEngine(spec, jobs=jobs, scheduler=scheduler, include_text=include_text)
+        return DaskEngine(spec, jobs=jobs, scheduler=scheduler, include_text=include_text, flatten=flatten)
     if scheduler:
         raise ConfigError("--scheduler applies to the Dask engine only", value=scheduler, fix="add --engine dask")
     if processes or (processes is None and jobs > 1):
-        return ProcessPool(spec, jobs=jobs, include_text=include_text)
+        return ProcessPool(spec, jobs=jobs, include_text=include_text, flatten=flatten)
     return InProcess(spec, include_text=include_text)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from ..writers.schema import with_table_rows
 from .work import model_version, process_one
 
 NlpFactory = Callable[..., Any]
@@ -106,11 +107,16 @@ def worker_version(spec: PipelineSpec) -> str:
     return loaded(spec)[1]
 
 
-def process_batch(spec: PipelineSpec, items: list[Any], include_text: bool = False) -> BatchResult:
+def process_batch(spec: PipelineSpec, items: list[Any], include_text: bool = False, flatten: bool = False) -> BatchResult:
+    """The records of a batch; with `flatten`, as a tabular writer takes them
+    (`writers.schema.with_table_rows`): flattened here, on the worker, rather than in
+    the one process that writes."""
     if _LOAD_ERROR is not None:
         raise _LOAD_ERROR
     nlp, version = loaded(spec)
     records = [process_one(nlp, item, include_text=include_text, version=version) for item in items]
+    if flatten:
+        records = [with_table_rows(record) for record in records]
     return BatchResult(records, worker=worker_name(), peak_rss=peak_rss())
 
 

@@ -26,8 +26,10 @@ SUFFIXES = {
 # Databases have transactions, so resuming into them is safe and on by default; files
 # are rewritten unless --resume is asked for.
 DATABASE_FORMATS = frozenset({"sqlite", "duckdb"})
+# The formats that store the tables, not the records (workers may flatten for them)
+TABULAR_FORMATS = frozenset({"csv", "parquet", "sqlite", "duckdb"})
 
-__all__ = ["WRITERS", "SUFFIXES", "DATABASE_FORMATS", "format_for", "default_resume", "open_writer", "read_tables"]
+__all__ = ["WRITERS", "SUFFIXES", "DATABASE_FORMATS", "TABULAR_FORMATS", "format_for", "default_resume", "open_writer", "read_tables"]
 
 
 def format_for(path: Path, fmt: str | None = None) -> str:

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OutputError
-from ..records import TABLES, record_to_rows
-from .schema import arrow_schema, coerce_rows, create_index_sql, create_table_sql, quote
+from ..records import TABLES
+from .schema import arrow_schema, create_index_sql, create_table_sql, quote, table_rows
 
 Done = dict[str, tuple[str | None, str | None]]
 
@@ -44,7 +44,7 @@ class DatabaseWriter:
     def write(self, record: dict[str, Any]) -> None:
         doc_id = record["id"]
         # Coerce before the transaction starts: a record that does not fit fails alone.
-        rows = coerce_rows(record_to_rows(record), doc_id=doc_id)
+        rows = table_rows(record)
         try:
             self._begin()
             for table in ("segments", "entities"):

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import OutputError
-from ..records import TABLES, record_to_rows
-from .schema import ID_COLUMNS, arrow_schema, coerce_rows
+from ..records import TABLES
+from .schema import ID_COLUMNS, arrow_schema, table_rows
 
 Done = dict[str, tuple[str | None, str | None]]
 PART_PREFIX = "part-"
@@ -81,7 +81,7 @@ class PartitionedWriter:
 
     def write(self, record: dict[str, Any]) -> None:
         doc_id = record["id"]
-        rows = coerce_rows(record_to_rows(record), doc_id=doc_id)
+        rows = table_rows(record)
         if doc_id in self._buffered_ids:  # the same id twice in one batch: the later wins
             self._drop_buffered(doc_id)
         for table in TABLES:

@@ -13,7 +13,8 @@ from pipeline.errors import OutputError
 from pipeline.records import TABLES, failure_record, text_sha256
 from pipeline.writers import DATABASE_FORMATS, WRITERS, format_for, open_writer, read_tables
 from pipeline.writers.files import parts_dir, table_paths
-from pipeline.writers.schema import COLUMN_TYPES, column_types
+from pipeline.writers import TABULAR_FORMATS
+from pipeline.writers.schema import COLUMN_TYPES, ROWS_KEY, column_types, with_table_rows
 
 FORMATS = ["jsonl", "csv", "parquet", "sqlite", "duckdb"]
 VERSION = "jixiao-0.1.0+classifier-abc"
@@ -106,6 +107,28 @@ def test_every_format_holds_the_same_rows(tmp_path):
         outputs[fmt] = without_time(read_tables(path))
     for fmt in FORMATS[1:]:
         assert outputs[fmt] == outputs["jsonl"], fmt
+
+
+@pytest.mark.parametrize("fmt", sorted(TABULAR_FORMATS))
+def test_records_flattened_by_a_worker_write_the_same_tables(tmp_path, fmt):
+    """A worker sends `with_table_rows(record)` to a tabular writer: the same rows."""
+    flattened = [with_table_rows(copy.deepcopy(r)) for r in RECORDS]
+    assert all(ROWS_KEY in r and "segments" not in r for r in flattened)
+    as_records, as_rows = output(tmp_path / "records", fmt), output(tmp_path / "rows", fmt)
+    for path in (as_records, as_rows):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    write_all(as_records, RECORDS)
+    write_all(as_rows, flattened)
+    assert without_time(read_tables(as_rows)) == without_time(read_tables(as_records))
+
+
+def test_a_record_that_does_not_fit_is_not_flattened_and_fails_in_the_writer(tmp_path):
+    bad = record("a", "新的文本")
+    bad["entities"][0]["value"] = "not a number"
+    assert with_table_rows(bad) is bad
+    with open_writer(output(tmp_path, "sqlite")) as writer:
+        with pytest.raises(OutputError, match="does not fit"):
+            writer.write(with_table_rows(bad))
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
