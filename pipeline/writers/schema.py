@@ -150,8 +150,8 @@ def with_table_rows(record: dict[str, Any]) -> dict[str, Any]:
     """The record for a tabular writer, flattened and typed where it was made: its
     document fields, and under `ROWS_KEY` the rows of every table (`record_to_rows`,
     `coerce_rows`). A worker process sends this instead of the record: tuples of plain
-    values unpickle five times faster than the record's hundreds of small dicts, and
-    the one writer process is what the workers wait on.
+    values unpickle far faster than the record's hundreds of small dicts, and the one
+    writer process is what the workers wait on.
 
     A record that does not fit the tables is returned unchanged, so that the writer
     raises its error and records the failure as for any other record."""
