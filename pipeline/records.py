@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .components._spans import doc_text
+from .components._spans import doc_text, entity_offsets
 from .extensions import span_value
 from .errors import InputError
 
@@ -68,8 +68,7 @@ def doc_to_record(doc, *, doc_id: str, source: str | None = None, include_text: 
         )
     ends = [s["end"] for s in seg_records]
     ent_records = []
-    for ent in doc.ents:
-        start, end, label = ent.start_char, ent.end_char, ent.label_
+    for start, end, label in entity_offsets(doc):
         rec: dict[str, Any] = {"start": start, "end": end, "text": text[start:end], "label": label}
         if label in NUMERIC_LABELS:
             rec["value"] = span_value(doc, "value", start, end)

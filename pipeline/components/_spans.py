@@ -45,6 +45,40 @@ def char_spans(doc: Doc, items: Sequence[tuple[int, int, str]]) -> list[Span | N
     return out
 
 
+def entity_token_ranges(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) token indices of `doc.ents`, read from the tokens' IOB codes: the
+    `doc.ents` getter builds a Span for every entity and cost as much as a whole
+    component (a report has hundreds of numeric entities)."""
+    if not len(doc):
+        return []
+    iob = doc.to_array("ENT_IOB")  # 3 begins an entity, 1 continues it
+    starts = np.flatnonzero(iob == 3)
+    # an entity runs from its B over the I tokens that follow it
+    stops = np.append(np.flatnonzero(iob != 1), len(doc))
+    ends = stops[np.searchsorted(stops, starts + 1)]
+    return list(zip(starts.tolist(), ends.tolist()))
+
+
+def token_char_offsets(doc: Doc, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The character offsets of token ranges."""
+    if not ranges:
+        return []
+    starts, lengths = doc.to_array(["IDX", "LENGTH"]).astype(np.int64).T
+    ends = starts + lengths
+    return [(int(starts[a]), int(ends[b - 1])) for a, b in ranges]
+
+
+def entity_offsets(doc: Doc) -> list[tuple[int, int, str]]:
+    """(start_char, end_char, label) of every entity in `doc.ents`, in order, without
+    building the Spans (`entity_token_ranges`)."""
+    ranges = entity_token_ranges(doc)
+    if not ranges:
+        return []
+    types = doc.to_array("ENT_TYPE")
+    strings = doc.vocab.strings
+    return [(start, end, strings[int(types[a])]) for (start, end), (a, _) in zip(token_char_offsets(doc, ranges), ranges)]
+
+
 def ensure_boundaries(doc: Doc, offsets: set[int]) -> bool:
     """Split tokens so that every character offset in `offsets` is a token boundary;
     True when a token was split (spans taken from the Doc before are then stale).

@@ -8,8 +8,8 @@ from collections import Counter
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .. import extensions  # noqa: F401
-from ._spans import doc_text
+from ..extensions import span_value
+from ._spans import doc_text, entity_offsets
 from .segmenter import SEGMENTS
 
 REPORT_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -49,8 +49,11 @@ class MetadataExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        segments = list(doc.spans[SEGMENTS]) if SEGMENTS in doc.spans else []
-        title = [s.text for s in segments[: self.title_lines] if s.label_ == "heading" and s._.level == 0]
+        group = doc.spans[SEGMENTS] if SEGMENTS in doc.spans else []
+        first = [group[i] for i in range(min(self.title_lines, len(group)))]
+        title = [
+            text[s.start_char : s.end_char] for s in first if s.label_ == "heading" and span_value(doc, "level", s.start_char, s.end_char) == 0
+        ]
         # a long title wraps over two lines: join them before looking for the genre
         head = "".join(title) or text[:200]
         report_type = detect_report_type(head)
@@ -61,13 +64,14 @@ class MetadataExtractor:
         year = int(Counter(years).most_common(1)[0][0]) if years else None
         score = SCORE.search(text)
         headline: dict[str, float] = {}
-        for ent in doc.ents:
+        for start, end, ent_label in entity_offsets(doc):
             # the clause that leads up to the figure: 年初预算收入356.8万元，全年支出345.2万元
-            window = text[max(0, ent.start_char - 30) : ent.start_char]
+            window = text[max(0, start - 30) : start]
             sentence = CLAUSE_BREAK.split(window)[-1]
+            value = span_value(doc, "value", start, end)
             for key, label, cue in HEADLINE_CUES:
-                if key not in headline and ent.label_ == label and ent._.value is not None and cue.search(sentence):
-                    headline[key] = ent._.value
+                if key not in headline and ent_label == label and value is not None and cue.search(sentence):
+                    headline[key] = value
         if score:
             headline["score"] = float(score.group(1))
         doc._.report = {"org": org, "year": year, "report_type": report_type, "headline": headline}

@@ -13,7 +13,7 @@ from ..learn.names import extract
 from ..learn.persist import load_model
 from ..text.names import best_guess
 from ..text.ranges import OccupiedRanges
-from ._spans import char_spans, doc_text, ensure_boundaries
+from ._spans import char_spans, doc_text, ensure_boundaries, entity_token_ranges, token_char_offsets
 
 
 class NamesMode(str, Enum):
@@ -44,18 +44,17 @@ class NameRecognizer:
         return [(c.start, c.end, c.label, "rule" if c.cue == "title" else "model") for c, _ in extract(text, self.model, self.threshold)]
 
     def __call__(self, doc: Doc) -> Doc:
-        # doc.ents walks every token: read once, and again only if tokens were split
-        existing = list(doc.ents)
-        taken = OccupiedRanges([(e.start_char, e.end_char) for e in existing] + list(doc._.furniture or []))
+        taken = OccupiedRanges(token_char_offsets(doc, entity_token_ranges(doc)) + list(doc._.furniture or []))
         found = [f for f in self.find(doc_text(doc)) if not taken.overlaps(f[0], f[1])]
         if not found:
             return doc
-        spans = list(doc.ents) if ensure_boundaries(doc, {o for f in found for o in f[:2]}) else existing
+        ensure_boundaries(doc, {o for f in found for o in f[:2]})
+        names = []
         for (start, end, _, by), span in zip(found, char_spans(doc, [f[:3] for f in found])):
             if span is not None:
                 set_span_value(doc, "matched_by", start, end, by)
-                spans.append(span)
-        doc.ents = sorted(spans, key=lambda s: s.start)
+                names.append(span)
+        doc.set_ents(names, default="unmodified")  # the numeric entities stay
         return doc
 
 

@@ -31,7 +31,7 @@ from ..text.numbers import (
     numeric_boundaries,
 )
 from ..text.ranges import OccupiedRanges
-from ._spans import ALIGNMENT_LOSS_KEY, doc_text
+from ._spans import ALIGNMENT_LOSS_KEY, doc_text, entity_token_ranges
 
 
 class NumericLabel(str, Enum):
@@ -120,8 +120,7 @@ class NumericEntityRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         furniture = OccupiedRanges(doc._.furniture or [])
-        existing = list(doc.ents)
-        taken_tokens = OccupiedRanges((e.start, e.end) for e in existing)
+        taken_tokens = OccupiedRanges(entity_token_ranges(doc))
         added: list[Span] = []
         for match in find_numeric_spans(doc_text(doc), self.patterns):
             if match.label not in self.labels or furniture.overlaps(match.start, match.end):
@@ -139,7 +138,7 @@ class NumericEntityRecognizer:
                 set_span_value(doc, attribute, start, end, value)
             added.append(span)
         if added:
-            doc.ents = sorted(existing + added, key=lambda s: s.start)
+            doc.set_ents(added, default="unmodified")  # the entities already there stay
         return doc
 
     def _span(self, doc: Doc, match: NumericMatch) -> Span | None:

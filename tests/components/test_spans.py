@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.components._spans import ALIGNMENT_LOSS_KEY, char_spans, ensure_boundaries
+from pipeline.components._spans import ALIGNMENT_LOSS_KEY, char_spans, ensure_boundaries, entity_offsets, entity_token_ranges, token_char_offsets
 
 WORDS = ["今年", "举办", "第五届乡村", "文化艺术节", "。"]
 TEXT = "".join(WORDS)
@@ -56,3 +56,24 @@ def test_char_spans_are_spacys_strict_char_spans(words: list[str], offsets: list
         if span is not None:
             assert (span.start, span.end, span.label_) == (expected.start, expected.end, "X")
     assert doc.user_data.get(ALIGNMENT_LOSS_KEY, 0) == sum(span is None for span in got)
+
+
+@given(
+    n_words=st.integers(0, 12),
+    wanted=st.lists(st.tuples(st.integers(0, 12), st.integers(1, 3), st.sampled_from(["MONEY", "EVENT"])), max_size=6),
+)
+def test_entity_token_ranges_are_the_ents(n_words: int, wanted: list[tuple[int, int, str]]) -> None:
+    words = ["万元", "举办", "文化节", " ", "。"] * 3
+    doc = Doc(spacy.blank("xx").vocab, words=words[:n_words], spaces=[False] * n_words)
+    ents, taken = [], set()
+    for start, length, label in wanted:
+        end = min(start + length, n_words)
+        if start < end and not taken & set(range(start, end)):
+            taken |= set(range(start, end))
+            ents.append(doc[start:end])
+            ents[-1].label_ = label
+    doc.set_ents(ents[: len(ents) // 2])
+    doc.set_ents(ents[len(ents) // 2 :], default="unmodified")  # added later, as the components do
+    assert entity_token_ranges(doc) == [(e.start, e.end) for e in doc.ents]
+    assert token_char_offsets(doc, entity_token_ranges(doc)) == [(e.start_char, e.end_char) for e in doc.ents]
+    assert entity_offsets(doc) == [(e.start_char, e.end_char, e.label_) for e in doc.ents]
