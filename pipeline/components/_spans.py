@@ -12,6 +12,14 @@ from ..tokenizer import offsets_inside
 ALIGNMENT_LOSS_KEY = "jixiao_alignment_loss"
 
 
+def token_bounds(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
+    """The start and end character offset of every token, read from the Doc's arrays."""
+    if not len(doc):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    starts, lengths = doc.to_array(["IDX", "LENGTH"]).astype(np.int64).T
+    return starts, starts + lengths
+
+
 def char_spans(doc: Doc, items: Sequence[tuple[int, int, str]]) -> list[Span | None]:
     """A span for exactly text[start:end] for each (start, end, label); None (and
     counted) where tokens cut through it. The tokenizer makes rule-entity and sentence
@@ -24,11 +32,7 @@ def char_spans(doc: Doc, items: Sequence[tuple[int, int, str]]) -> list[Span | N
     if not items:
         return []
     n = len(doc)
-    if n:
-        starts, lengths = doc.to_array(["IDX", "LENGTH"]).astype(np.int64).T
-    else:
-        starts = lengths = np.zeros(0, dtype=np.int64)
-    ends = starts + lengths
+    starts, ends = token_bounds(doc)
     wanted_starts = np.fromiter((item[0] for item in items), dtype=np.int64, count=len(items))
     wanted_ends = np.fromiter((item[1] for item in items), dtype=np.int64, count=len(items))
     first = np.searchsorted(starts, wanted_starts)
@@ -63,8 +67,7 @@ def token_char_offsets(doc: Doc, ranges: list[tuple[int, int]]) -> list[tuple[in
     """The character offsets of token ranges."""
     if not ranges:
         return []
-    starts, lengths = doc.to_array(["IDX", "LENGTH"]).astype(np.int64).T
-    ends = starts + lengths
+    starts, ends = token_bounds(doc)
     return [(int(starts[a]), int(ends[b - 1])) for a, b in ranges]
 
 
@@ -90,8 +93,7 @@ def ensure_boundaries(doc: Doc, offsets: set[int]) -> bool:
         return False
     # only the tokens holding an offset are looked at: walking every token of a long
     # report for each document cost more than the name model itself
-    starts, lengths = doc.to_array(["IDX", "LENGTH"]).T.tolist()
-    ends = [start + length for start, length in zip(starts, lengths)]
+    starts, ends = (bounds.tolist() for bounds in token_bounds(doc))
     to_split = [(i, [starts[i], *found, ends[i]]) for i, found in sorted(offsets_inside(starts, ends, offsets).items())]
     if not to_split:
         return False

@@ -35,8 +35,9 @@ class TextIndex:
         self.points = points
         zero = np.zeros(1, dtype=np.int64)
         self.is_open = np.isin(points, _OPEN_CODES)
-        self.opens = np.concatenate([zero, np.cumsum(self.is_open)]).tolist()
-        self.closes = np.concatenate([zero, np.cumsum(np.isin(points, _CLOSE_CODES))]).tolist()
+        # quote marks before each offset, as arrays: `candidate_scores` indexes them with arrays
+        self.opens = np.concatenate([zero, np.cumsum(self.is_open)])
+        self.closes = np.concatenate([zero, np.cumsum(np.isin(points, _CLOSE_CODES))])
         self._at_start: dict[int, dict[str, float]] = {}
         self._at_end: dict[tuple[int, str], dict[str, float]] = {}
         self._bigram_ids: tuple[np.ndarray, np.ndarray] | None = None
@@ -107,8 +108,8 @@ def candidate_features(text: str, c: Candidate, index: TextIndex | None = None) 
         feats["edition_start"] = 1.0
     # the opening quote of “…”主题展 sits just before a candidate's start
     first = c.start - 1 if c.start and text[c.start - 1] in "“「『" else c.start
-    opens = index.opens[c.end] - index.opens[first]
-    closes = index.closes[c.end] - index.closes[first]
+    opens = int(index.opens[c.end] - index.opens[first])
+    closes = int(index.closes[c.end] - index.closes[first])
     if opens != closes:
         feats["unbalanced_quotes"] = 1.0
     if opens:
@@ -218,7 +219,7 @@ def candidate_scores(text: str, cands: list[Candidate], weights: np.ndarray, col
     scores += _group_sums(weights, columns, (end_at << 3) | (label_at << 2) | np.minimum(lengths, 3), end_features)
     scores += _group_sums(weights, columns, np.minimum(lengths, 30) // 3, lambda bucket: [f"len={bucket}"])
 
-    opens, closes = np.array(index.opens), np.array(index.closes)
+    opens, closes = index.opens, index.closes
     # the opening quote of “…”主题展 sits just before a candidate's start
     first = start_at - ((start_at > 0) & index.is_open[np.maximum(start_at - 1, 0)])
     quote_opens = opens[end_at] - opens[first]

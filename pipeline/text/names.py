@@ -399,7 +399,7 @@ def candidates(text: str, *, all_starts: bool = False) -> list[Candidate]:
             length = end - start
             if length < MIN_NAME or length > MAX_NAME or length >= shortest_not_name or text[start] in STOP_CHARS:
                 continue
-            if label == "AWARD" and any(text.endswith(verb, 0, start) for verb in GOAL_VERBS):
+            if label == "AWARD" and text.endswith(GOAL_VERBS, 0, start):
                 continue
             key = (start, end, label)
             if key in out:

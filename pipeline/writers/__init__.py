@@ -13,8 +13,8 @@ from typing import Any
 
 from ..errors import OutputError
 from ..records import TABLES, record_to_rows
-from .database import DuckDBWriter, SqliteWriter
-from .files import CsvWriter, ParquetWriter, read_csv_batches, table_paths
+from .database import DatabaseWriter, DuckDBWriter, SqliteWriter
+from .files import CsvWriter, ParquetWriter, PartitionedWriter, read_csv_batches, table_paths
 from .jsonl import JsonlWriter
 from .schema import coerce_row
 
@@ -27,7 +27,7 @@ SUFFIXES = {
 # are rewritten unless --resume is asked for.
 DATABASE_FORMATS = frozenset({"sqlite", "duckdb"})
 # The formats that store the tables, not the records (workers may flatten for them)
-TABULAR_FORMATS = frozenset({"csv", "parquet", "sqlite", "duckdb"})
+TABULAR_FORMATS = frozenset(fmt for fmt, writer in WRITERS.items() if issubclass(writer, (DatabaseWriter, PartitionedWriter)))
 
 __all__ = ["WRITERS", "SUFFIXES", "DATABASE_FORMATS", "TABULAR_FORMATS", "format_for", "default_resume", "open_writer", "read_tables"]
 

@@ -156,7 +156,7 @@ def with_table_rows(record: dict[str, Any]) -> dict[str, Any]:
     A record that does not fit the tables is returned unchanged, so that the writer
     raises its error and records the failure as for any other record."""
     try:
-        rows = coerce_rows(record_to_rows(record), doc_id=record["id"])
+        rows = table_rows(record)
     except OutputError:
         return record
     slim = {key: value for key, value in record.items() if key not in ("segments", "entities")}
