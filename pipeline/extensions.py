@@ -48,6 +48,16 @@ def set_span_value(doc: Doc, name: str, start_char: int, end_char: int, value: o
     doc.user_data[("._.", name, start_char, end_char)] = value
 
 
+def set_span_values(doc: Doc, start_char: int, end_char: int, **values: object) -> None:
+    """`set_span_value` for several attributes of one span."""
+    unknown = values.keys() - SPAN_ATTRIBUTES.keys()
+    if unknown:
+        raise AttributeError(f"no span attribute {sorted(unknown)[0]!r}; jixiao's are {', '.join(SPAN_ATTRIBUTES)}")
+    user_data = doc.user_data
+    for name, value in values.items():
+        user_data[("._.", name, start_char, end_char)] = value
+
+
 def register() -> None:
     for name, default in SPAN_ATTRIBUTES.items():
         if not Span.has_extension(name):

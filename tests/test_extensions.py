@@ -7,7 +7,7 @@ from spacy.tokens import Span
 
 import pytest
 
-from pipeline.extensions import SPAN_ATTRIBUTES, set_span_value, span_value
+from pipeline.extensions import SPAN_ATTRIBUTES, set_span_value, set_span_values, span_value
 
 SET_VALUES = {
     "value": 10338900.0,
@@ -47,3 +47,12 @@ def test_set_span_value_is_what_the_extension_reads() -> None:
     assert span._.scores == {"other": 1.0}
     with pytest.raises(AttributeError, match="no span attribute 'score'"):
         set_span_value(doc, "score", 0, 1, 1.0)
+
+
+def test_set_span_values_sets_each_as_set_span_value_does() -> None:
+    doc = spacy.blank("xx").make_doc("a b c")
+    span = Span(doc, 0, 2, label="MONEY")
+    set_span_values(doc, span.start_char, span.end_char, value=3.0, unit="元", approx=True)
+    assert (span._.value, span._.unit, span._.approx, span._.value_max) == (3.0, "元", True, None)
+    with pytest.raises(AttributeError, match="no span attribute 'units'"):
+        set_span_values(doc, 0, 1, value=1.0, units="元")

@@ -157,11 +157,12 @@ def measure_run(name: str, paths: list[Path], out: Path, *, jobs: int, config: P
     )
 
 
-def measure_components(texts: list[str], *, config: Path | None = None, overrides: dict | None = None) -> list[tuple[str, float]]:
+def measure_components(texts: list[str], *, config: Path | None = None, overrides: dict | None = None) -> tuple[list[tuple[str, float]], float]:
     """Each stage's time over `texts`, in multiples of `jieba.lcut` on the same texts, in
     this process: where the pipeline's time goes (the tokenizer first, then each
     component called in turn on the Doc the previous one returned, then the record a
-    worker sends to the writer)."""
+    worker sends to the writer); and, in the same multiples, how much of it the garbage
+    collector took."""
     from pipeline import load
     from pipeline.records import doc_to_record
 
@@ -169,18 +170,53 @@ def measure_components(texts: list[str], *, config: Path | None = None, override
     nlp(texts[0])  # first-call costs (lazy imports, caches) are start-up
     floor = measure_jieba(("", text) for text in texts).seconds
     spent = {"tokenizer": 0.0, **{name: 0.0 for name, _ in nlp.pipeline}, "record": 0.0}
-    for text in texts:
-        started = time.perf_counter()
-        doc = nlp.make_doc(text)
-        spent["tokenizer"] += time.perf_counter() - started
-        for name, component in nlp.pipeline:
+    collecting = GarbageCollectionTimer()
+    with collecting:
+        for text in texts:
             started = time.perf_counter()
-            doc = component(doc)
-            spent[name] += time.perf_counter() - started
-        started = time.perf_counter()
-        doc_to_record(doc, doc_id="bench")
-        spent["record"] += time.perf_counter() - started
-    return [(name, seconds / floor) for name, seconds in spent.items()]
+            doc = nlp.make_doc(text)
+            spent["tokenizer"] += time.perf_counter() - started
+            for name, component in nlp.pipeline:
+                started = time.perf_counter()
+                doc = component(doc)
+                spent[name] += time.perf_counter() - started
+            started = time.perf_counter()
+            doc_to_record(doc, doc_id="bench")
+            spent["record"] += time.perf_counter() - started
+    return [(name, seconds / floor) for name, seconds in spent.items()], collecting.seconds / floor
+
+
+class GarbageCollectionTimer:
+    """The time Python's cyclic garbage collector runs while in the `with` block, with
+    the loaded pipeline frozen as the workers freeze it (`workers.freeze_loaded`)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._started = 0.0
+
+    def _callback(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._started
+
+    def __enter__(self) -> "GarbageCollectionTimer":
+        import gc
+
+        from pipeline.runners.workers import freeze_loaded
+
+        self._froze = gc.get_freeze_count() == 0
+        if self._froze:
+            freeze_loaded()
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import gc
+
+        gc.callbacks.remove(self._callback)
+        if self._froze:
+            gc.unfreeze()
 
 
 def run_benchmark(
@@ -240,10 +276,11 @@ def run_benchmark(
     if components and nlp_factory is None:
         sample = [text for _, text in archive_texts(texts, min(components, documents), seed=seed)]
         log(f"\nwhere one process spends its time ({len(sample)} documents, in this process; × jieba.lcut on the same text):")
-        shares = measure_components(sample, config=config, overrides=overrides)
+        shares, collecting = measure_components(sample, config=config, overrides=overrides)
         for name, ratio in shares:
             log(f"  {name:<20} {ratio:5.2f}×")
-        log(f"  {'all':<20} {sum(r for _, r in shares):5.2f}×")
+        log(f"  {'all':<20} {sum(r for _, r in shares):5.2f}×, of which garbage collection {collecting:.2f}×")
+        results["garbage_collection_vs_jieba"] = collecting
         results["components_vs_jieba"] = dict(shares)
     return results
 

@@ -10,19 +10,35 @@ from spacy.tokens import Doc, Span
 from ..tokenizer import offsets_inside
 
 ALIGNMENT_LOSS_KEY = "jixiao_alignment_loss"
+BOUNDS_KEY = "jixiao_token_bounds"
 
 
 def token_bounds(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
-    """The start and end character offset of every token, read from the Doc's arrays."""
-    if not len(doc):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    starts, lengths = doc.to_array(["IDX", "LENGTH"]).astype(np.int64).T
-    return starts, starts + lengths
+    """The start and end character offset of every token (read-only arrays).
+
+    Every component asks for them, about ten times a document, and reading them from
+    the Doc's arrays costs as much each time: they are kept in `doc.user_data` with the
+    token count they were read at. Only retokenizing changes them; a split or a merge
+    changes the count, and `ensure_boundaries`, jixiao's one retokenizer, drops them."""
+    n = len(doc)
+    kept = doc.user_data.get(BOUNDS_KEY)
+    if kept is not None and kept[0] == n:
+        return kept[1], kept[2]
+    if not n:
+        starts = ends = np.zeros(0, dtype=np.int64)
+    else:
+        starts, lengths = doc.to_array(["IDX", "LENGTH"]).astype(np.int64).T
+        starts = np.ascontiguousarray(starts)
+        ends = starts + lengths
+    starts.flags.writeable = False
+    ends.flags.writeable = False
+    doc.user_data[BOUNDS_KEY] = (n, starts, ends)
+    return starts, ends
 
 
-def char_spans(doc: Doc, items: Sequence[tuple[int, int, str]]) -> list[Span | None]:
+def char_spans(doc: Doc, items: Sequence[tuple[int, int, str]], *, count_missed: bool = True) -> list[Span | None]:
     """A span for exactly text[start:end] for each (start, end, label); None (and
-    counted) where tokens cut through it. The tokenizer makes rule-entity and sentence
+    counted, unless the caller counts what it cannot mend) where tokens cut through it. The tokenizer makes rule-entity and sentence
     offsets token boundaries, so a miss is a tokenizer bug worth seeing in
     `doc.user_data`, not a silent expansion.
 
@@ -44,7 +60,7 @@ def char_spans(doc: Doc, items: Sequence[tuple[int, int, str]]) -> list[Span | N
     for (_, _, label), ok, i, j in zip(items, aligned.tolist(), first.tolist(), last.tolist()):
         out.append(Span(doc, i, j + 1, label=label) if ok else None)
     missed = len(out) - int(aligned.sum())
-    if missed:
+    if missed and count_missed:
         doc.user_data[ALIGNMENT_LOSS_KEY] = doc.user_data.get(ALIGNMENT_LOSS_KEY, 0) + missed
     return out
 
@@ -99,6 +115,7 @@ def ensure_boundaries(doc: Doc, offsets: set[int]) -> bool:
         return False
     saved = {key: [(s.start_char, s.end_char, s.label_) for s in group] for key, group in doc.spans.items()}
     text = doc_text(doc)
+    doc.user_data.pop(BOUNDS_KEY, None)
     with doc.retokenize() as retokenizer:
         for i, bounds in to_split:
             token = doc[i]

@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import registry
 
-from ..extensions import set_span_value
+from ..extensions import set_span_values
 from ..errors import ConfigError
 from ..text.numbers import (
     DEFAULT_PATTERNS,
@@ -31,7 +31,7 @@ from ..text.numbers import (
     numeric_boundaries,
 )
 from ..text.ranges import OccupiedRanges
-from ._spans import ALIGNMENT_LOSS_KEY, doc_text, entity_token_ranges
+from ._spans import ALIGNMENT_LOSS_KEY, char_spans, doc_text, entity_token_ranges
 
 
 class NumericLabel(str, Enum):
@@ -121,29 +121,33 @@ class NumericEntityRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         furniture = OccupiedRanges(doc._.furniture or [])
         taken_tokens = OccupiedRanges(entity_token_ranges(doc))
+        matches = [
+            match
+            for match in find_numeric_spans(doc_text(doc), self.patterns)
+            if match.label in self.labels and not furniture.overlaps(match.start, match.end)
+        ]
         added: list[Span] = []
-        for match in find_numeric_spans(doc_text(doc), self.patterns):
-            if match.label not in self.labels or furniture.overlaps(match.start, match.end):
-                continue
-            span = self._span(doc, match)
+        aligned = char_spans(doc, [(match.start, match.end, match.label) for match in matches], count_missed=False)
+        for match, span in zip(matches, aligned):
+            if span is None:
+                span = self._widened(doc, match)
             if span is None or taken_tokens.overlaps(span.start, span.end):
                 continue
             taken_tokens.add(span.start, span.end)
             v = match.value
-            start, end = span.start_char, span.end_char
-            for attribute, value in (
-                ("value", v.value), ("value_max", v.value_max), ("approx", v.approx),
-                ("unit", v.unit), ("currency", v.currency), ("matched_by", "rule"),
-            ):
-                set_span_value(doc, attribute, start, end, value)
+            set_span_values(
+                doc, span.start_char, span.end_char,
+                value=v.value, value_max=v.value_max, approx=v.approx, unit=v.unit, currency=v.currency, matched_by="rule",
+            )
             added.append(span)
         if added:
             doc.set_ents(added, default="unmodified")  # the entities already there stay
         return doc
 
-    def _span(self, doc: Doc, match: NumericMatch) -> Span | None:
-        span = doc.char_span(match.start, match.end, label=match.label, alignment_mode="strict")
-        if span is None and self.alignment is Alignment.expand_if_unchanged:
+    def _widened(self, doc: Doc, match: NumericMatch) -> Span | None:
+        """The span for a match whose edges fall inside tokens, as `alignment` says."""
+        span = None
+        if self.alignment is Alignment.expand_if_unchanged:
             wide = doc.char_span(match.start, match.end, label=match.label, alignment_mode="expand")
             # Widening is only safe when it adds nothing but what the tokens already hid.
             if wide is not None and wide.text == doc_text(doc)[match.start : match.end]:

@@ -214,7 +214,12 @@ class SegmentFeaturizer(CompactVocabularyMixin, TransformerMixin, BaseEstimator)
         if name == "chars_" and vectorizer.ngram_range[1] > MAX_N:
             return vectorizer.transform(documents)
         if name == "sections_":
-            documents = [_split_words(d) for d in documents]  # the vectorizer's own tokenizer
+            # every segment of a section has the same section words: weigh each distinct
+            # string once (a report has a few dozen for hundreds of segments)
+            distinct: dict[str, int] = {}
+            rows = [distinct.setdefault(d, len(distinct)) for d in documents]
+            split = [_split_words(d) for d in distinct]  # the vectorizer's own tokenizer
+            return tfidf_weights(vectorizer, self._counter(name).transform(split))[rows]
         return tfidf_weights(vectorizer, self._counter(name).transform(documents))
 
     def transform(self, contexts: list[dict[str, Any]]):

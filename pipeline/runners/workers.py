@@ -6,6 +6,7 @@ serves `concurrent.futures` and Dask."""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import socket
@@ -76,7 +77,21 @@ def loaded(spec: PipelineSpec) -> tuple[Any, str]:
         if key not in _LOADED:
             nlp = spec.load()
             _LOADED[key] = (nlp, model_version(nlp))
+            freeze_loaded()  # the pipeline stays for the worker's life
         return _LOADED[key]
+
+
+def freeze_loaded() -> None:
+    """Take every object alive now (the loaded pipeline: models, vocabularies, patterns,
+    a few hundred thousand objects) out of the garbage collector's sight.
+
+    Documents allocate enough containers to set off full collections, and each full
+    collection walked the whole loaded pipeline again: 6.5% of the processing time,
+    1.7% once frozen (`jixiao bench` prints the share). Garbage is collected first, so
+    none is frozen; the price is that a frozen object that becomes cyclic garbage later
+    is never collected, which is why only what lives for the whole run is frozen."""
+    gc.collect()
+    gc.freeze()
 
 
 def init_worker(spec: PipelineSpec, ready=None) -> None:

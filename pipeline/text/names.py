@@ -314,15 +314,19 @@ def _trigger_phrase_ends(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+# At each offset, the longest trigger word that starts there (the alternatives longest
+# first), behind a lookahead of their first characters so that most offsets are passed
+# over at once; every other trigger starting there is a prefix of that one.
+_LONGEST_TRIGGER = re.compile(
+    "(?=[" + re.escape("".join(sorted({w[0] for w in TRIGGER_WORDS}))) + "])"
+    "(?=(" + "|".join(map(re.escape, sorted(TRIGGER_WORDS, key=len, reverse=True))) + "))"
+)
+_TRIGGER_PREFIX_LENGTHS = {w: tuple(sorted({len(v) for v in TRIGGER_WORDS if w.startswith(v)})) for w in TRIGGER_WORDS}
+
+
 def trigger_ends(text: str) -> set[int]:
     """The offsets where a trigger word ends: where a name may start after one."""
-    ends = set()
-    for word in TRIGGER_WORDS:
-        at = text.find(word)
-        while at >= 0:
-            ends.add(at + len(word))
-            at = text.find(word, at + 1)
-    return ends
+    return {m.start() + n for m in _LONGEST_TRIGGER.finditer(text) for n in _TRIGGER_PREFIX_LENGTHS[m.group(1)]}
 
 
 def position_cue(text: str, start: int, limit: int, triggers: set[int] | None = None) -> str:

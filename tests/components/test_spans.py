@@ -9,7 +9,15 @@ from spacy.tokens import Doc
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.components._spans import ALIGNMENT_LOSS_KEY, char_spans, ensure_boundaries, entity_offsets, entity_token_ranges, token_char_offsets
+from pipeline.components._spans import (
+    ALIGNMENT_LOSS_KEY,
+    char_spans,
+    ensure_boundaries,
+    entity_offsets,
+    entity_token_ranges,
+    token_bounds,
+    token_char_offsets,
+)
 
 WORDS = ["今年", "举办", "第五届乡村", "文化艺术节", "。"]
 TEXT = "".join(WORDS)
@@ -56,6 +64,29 @@ def test_char_spans_are_spacys_strict_char_spans(words: list[str], offsets: list
         if span is not None:
             assert (span.start, span.end, span.label_) == (expected.start, expected.end, "X")
     assert doc.user_data.get(ALIGNMENT_LOSS_KEY, 0) == sum(span is None for span in got)
+    uncounted = Doc(doc.vocab, words=words, spaces=[False] * len(words))
+    assert [(s.start, s.end) if s else None for s in char_spans(uncounted, [(a, b, "X") for a, b in offsets], count_missed=False)] == [
+        (s.start, s.end) if s else None for s in got
+    ]
+    assert ALIGNMENT_LOSS_KEY not in uncounted.user_data
+
+
+def bounds_read_afresh(doc: Doc) -> tuple[list[int], list[int]]:
+    return [t.idx for t in doc], [t.idx + len(t) for t in doc]
+
+
+def test_token_bounds_follow_every_retokenizing() -> None:
+    doc = make_doc()
+    assert tuple(map(list, token_bounds(doc))) == bounds_read_afresh(doc)
+    ensure_boundaries(doc, {7, 12})  # jixiao's own split
+    assert tuple(map(list, token_bounds(doc))) == bounds_read_afresh(doc)
+    with doc.retokenize() as retokenizer:  # anyone else's merge
+        retokenizer.merge(doc[0:2])
+    assert tuple(map(list, token_bounds(doc))) == bounds_read_afresh(doc)
+    starts, _ = token_bounds(doc)
+    with pytest.raises(ValueError):
+        starts[0] = 5  # shared by every caller: read-only
+    assert tuple(map(list, token_bounds(Doc(doc.vocab, words=[])))) == ([], [])
 
 
 @given(

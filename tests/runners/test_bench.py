@@ -50,6 +50,22 @@ def test_component_timing_covers_every_stage():
     from training.bench import measure_components
 
     texts = ["一、主要成效\n全年举办培训班12期，培训干部600人次，荣获全省先进集体称号。"] * 3
-    shares = dict(measure_components(texts))
+    shares, collecting = measure_components(texts)
+    shares = dict(shares)
     assert list(shares) == ["tokenizer", *load_config()["nlp"]["pipeline"], "record"]
     assert all(ratio > 0 for ratio in shares.values())
+    assert collecting >= 0
+
+
+def test_garbage_collection_timer_times_collections_and_restores_the_collector():
+    import gc
+
+    from training.bench import GarbageCollectionTimer
+
+    callbacks = list(gc.callbacks)
+    with GarbageCollectionTimer() as timer:
+        assert gc.get_freeze_count() > 0  # the objects alive now are out of its sight
+        gc.collect()
+    assert timer.seconds > 0
+    assert gc.callbacks == callbacks
+    assert gc.get_freeze_count() == 0

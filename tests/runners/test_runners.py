@@ -375,3 +375,23 @@ def test_files_with_the_same_stem_keep_distinct_stable_ids(tmp_path) -> None:
     assert ids[tmp_path / "report.docx"] == "report.docx"
     assert ids[tmp_path / "a" / "report.txt"] != ids[tmp_path / "b" / "report.txt"]
     assert unique_ids(files) == ids
+
+
+def test_in_process_run_keeps_its_pipeline_out_of_the_collectors_sight_while_it_runs():
+    import gc
+
+    from pipeline.runners.engines import InProcess
+    from pipeline.runners.workers import PipelineSpec
+
+    with InProcess(PipelineSpec.make(factory=make_fake_nlp)) as engine:
+        assert gc.get_freeze_count() > 0
+        assert [r.records[0]["status"] for r in engine.results(texts(2))] == ["ok", "ok"]
+    assert gc.get_freeze_count() == 0  # thawed: the pipeline can be collected
+    gc.freeze()  # a process that freezes its own objects keeps them frozen
+    try:
+        frozen = gc.get_freeze_count()
+        with InProcess(PipelineSpec.make(factory=make_fake_nlp)):
+            assert gc.get_freeze_count() == frozen
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

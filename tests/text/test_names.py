@@ -20,6 +20,7 @@ from pipeline.text.names import (
     split_alternatives,
     split_prizes,
     start_positions,
+    TRIGGER_WORDS,
     trigger_ends,
     with_titles,
 )
@@ -99,6 +100,11 @@ def test_inner_starts_need_a_reason(text: str, absent: str, present: str) -> Non
 )
 def test_trigger_ends(text: str, ends: set[int]) -> None:
     assert trigger_ends(text) == ends
+
+
+@given(st.text(alphabet="获荣得评组织开展举办行学习贯彻被授予为成功，", max_size=40))
+def test_trigger_ends_are_where_each_trigger_word_ends(text: str) -> None:
+    assert trigger_ends(text) == {at + len(w) for w in TRIGGER_WORDS for at in range(len(text)) if text.startswith(w, at)}
 
 
 @given(st.text(alphabet="获荣组织开展举办学习贯彻党的大会，", max_size=30))
