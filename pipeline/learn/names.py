@@ -164,12 +164,13 @@ class FeatureIndices:
         known = self.known
         if len(known) > self.LIMIT:
             known.clear()
-        out = []
-        for feature in features:
-            found = known.get(feature)
-            if found is None:
-                found = known[feature] = self.column(feature)
-            out.append(found)
+        out = list(map(known.get, features))  # the lookups in C; the few new ones below
+        if None in out:
+            for i, found in enumerate(out):
+                if found is None:
+                    feature = features[i]
+                    found = known.get(feature)  # the same new feature twice in one call
+                    out[i] = known[feature] = found if found is not None else self.column(feature)
         return out
 
 

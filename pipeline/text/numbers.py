@@ -93,15 +93,25 @@ _TOKEN = re.compile(
 def _squeeze(text: str) -> str:
     """Fold, drop whitespace (PDF extraction puts spaces inside numbers) and valid separators."""
     s = "".join(fold(text).split())
-    s = _GROUPED.sub(lambda m: m.group().replace(",", ""), s)
     if "," in s:
-        raise NumberParseError("thousands separators must group digits by three", value=text)
+        s = _ungroup(s)
+        if "," in s:
+            raise NumberParseError("thousands separators must group digits by three", value=text)
     return s
+
+
+def _ungroup(s: str) -> str:
+    """1,033.89 → 1033.89: separators removed where they group by three."""
+    return _GROUPED.sub(lambda m: m.group().replace(",", ""), s)
 
 
 def parse_decimal(text: str) -> Decimal:
     """`parse_number` without the float: exact, so 1033.89万 is exactly 10338900."""
-    s = _squeeze(text)
+    return _squeezed_decimal(_squeeze(text), text)
+
+
+def _squeezed_decimal(s: str, text: str) -> Decimal:
+    """`parse_decimal` of `text` once `_squeeze`d to `s` (the parts of an entity span are)."""
     negative = s[:1] in ("-", "负")
     if negative:
         s = s[1:]
@@ -478,14 +488,15 @@ def _number_range(text: str) -> tuple[Decimal, Decimal | None]:
     m = _DIGIT_PAIR.fullmatch(text)
     if m and (m["a"], m["b"]) in _PAIRS:
         ten = m["ten"] or ""
-        return parse_decimal(ten + m["a"] + m["tail"]), parse_decimal(ten + m["b"] + m["tail"])
-    return parse_decimal(text), None
+        low, high = ten + m["a"] + m["tail"], ten + m["b"] + m["tail"]
+        return _squeezed_decimal(low, low), _squeezed_decimal(high, high)
+    return _squeezed_decimal(text, text), None
 
 
 def _magnitude(text: str) -> Decimal:
     """The scale of the big units that end a number: 5万 → 10000, 1.2万亿 → 10**12."""
     suffix = (_MAGNITUDE_SUFFIX if text[:1].isdigit() else _CN_MAGNITUDE_SUFFIX).search(text).group()
-    return parse_decimal(suffix) if suffix else Decimal(1)
+    return _squeezed_decimal(suffix, suffix) if suffix else Decimal(1)
 
 
 def _unit_prefix(text: str) -> str:
@@ -560,10 +571,15 @@ def _multi_character(words: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _currency(unit: str, patterns: NumericPatterns) -> str:
-    for word, code in sorted(patterns.currencies, key=lambda p: len(p[0]), reverse=True):
+    for word, code in _longest_word_first(patterns.currencies):
         if word in unit:
             return code
     return "CNY"
+
+
+@lru_cache(maxsize=16)
+def _longest_word_first(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
 
 
 def parse_numeric_entity(
@@ -581,7 +597,8 @@ def parse_numeric_entity(
     if label not in NUMERIC_LABELS:
         raise NumberParseError("not a numeric label", value=label, options=NUMERIC_LABELS)
     s = "".join(fold(span_text).split())
-    s = _GROUPED.sub(lambda m: m.group().replace(",", ""), s)
+    if "," in s:
+        s = _ungroup(s)
     s, approx = _strip_cues(s, patterns)
     m = _ENTITY.match(s)
     if m is None:
@@ -602,7 +619,7 @@ def parse_numeric_entity(
             # 15家到38家 is a change from one amount to another: two entities, not a range
             raise NumberParseError("not one range: two amounts with their own units", value=span_text)
         hi_text = m["hi"] + (m["hi_mag"] or "")
-        high = parse_decimal(hi_text)
+        high = _squeezed_decimal(hi_text, hi_text)
         scale = _magnitude(hi_text)
         if _magnitude(lo_text) == 1 and low * scale <= high:
             low *= scale  # 3-5万元: the 万 counts for both ends
@@ -742,18 +759,26 @@ class _Candidate:
     prefix_cue: bool  # approx because of a cue before it (spreads along a 、 list)
 
 
+_BIG_UNIT = re.compile("[万亿]")
+
+
 def _read_at(norm: str, m: re.Match[str], rules: _Rules) -> _Candidate | None:
     """Decide whether the number matched at `m` is an entity, and where it ends."""
     p = rules.patterns
     start = m.start()
-    before = norm[max(0, start - 6) : start].rstrip(" \t\u3000\u00a0")
-    if _refused_by_what_comes_before(m, before, p):
-        return None
+    # The unit decides first: half the numbers in a report (years, dates, figures of
+    # measure) have none and are dropped here, before the context checks.
     unit, number_end = _extent(norm, m, rules)
     label = _unit_label(norm, m, unit, rules)
     if label is None:
         unit = None
-        label = _bare_label(norm, start, number_end, rules) if re.search("[万亿]", norm[start:number_end]) else None
+        if not _BIG_UNIT.search(norm, start, number_end):
+            return None
+    before = norm[max(0, start - 6) : start].rstrip(" \t\u3000\u00a0")
+    if _refused_by_what_comes_before(m, before, p):
+        return None
+    if label is None:
+        label = _bare_label(norm, start, number_end, rules)
         if label is None:
             return None
     end = unit.end() if unit is not None else number_end

@@ -52,6 +52,7 @@ def test_feature_columns_are_feature_hasher_columns(features: list[str]) -> None
     columns = FeatureIndices(2**10)
     hashed = FeatureHasher(n_features=2**10, input_type="string", alternate_sign=False).transform([[f] for f in features])
     assert columns(features) == hashed.indices.tolist()
+    assert columns(features) == hashed.indices.tolist()  # asked again: from memory
 
 
 @given(st.text(alphabet=ALPHABET + "“”", min_size=2, max_size=40))
