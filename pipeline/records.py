@@ -14,6 +14,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .components._spans import doc_text, entity_offsets
 from .extensions import span_value
 from .errors import InputError
@@ -55,17 +57,17 @@ def doc_to_record(doc, *, doc_id: str, source: str | None = None, include_text: 
     seg_records = []
     for span in segments:
         start, end = span.start_char, span.end_char
-        scores = span_value(doc, "scores", start, end)
         seg_records.append(
             {
                 "start": start,
                 "end": end,
                 "text": text[start:end],
                 "label": span.label_,
-                "scores": {k: round(float(v), 4) for k, v in scores.items()} if scores else None,
+                "scores": span_value(doc, "scores", start, end) or None,
                 "section": list(span_value(doc, "section", start, end) or ()),
             }
         )
+    _round_scores(seg_records)
     ends = [s["end"] for s in seg_records]
     ent_records = []
     for start, end, label in entity_offsets(doc):
@@ -100,6 +102,41 @@ def doc_to_record(doc, *, doc_id: str, source: str | None = None, include_text: 
     if include_text:
         record["text"] = text
     return record
+
+
+SCORE_DECIMALS = 4
+
+
+def _round_scores(seg_records: list[dict[str, Any]]) -> None:
+    """Round the scores of every segment record to SCORE_DECIMALS places, all of a
+    document's at once (`round_half_even`); new dicts, so the Doc's stay unrounded."""
+    scored = [r for r in seg_records if r["scores"]]
+    values = round_half_even([v for r in scored for v in r["scores"].values()], SCORE_DECIMALS)
+    at = 0
+    for r in scored:
+        n = len(r["scores"])
+        r["scores"] = dict(zip(r["scores"], values[at : at + n]))
+        at += n
+
+
+def round_half_even(values: list[float], decimals: int) -> list[float]:
+    """`[round(float(v), decimals) for v in values]`, computed with numpy: the same
+    floats, as the tests check. Python's round is exact (it rounds the decimal expansion
+    of the binary value) and slow; numpy's scales, rounds and divides, which agrees
+    with it except within floating-point error of a tie, and those few are left to
+    Python's round."""
+    x = np.asarray(values, dtype=np.float64)
+    scale = 10.0**decimals
+    with np.errstate(over="ignore", invalid="ignore"):  # inf and nan go to Python's round below
+        scaled = x * scale
+        rounded = np.rint(scaled) / scale
+        # how far the scaled value is from a tie (….5), against the error of scaling it
+        near_tie = np.abs(np.abs(scaled - np.floor(scaled)) - 0.5) <= np.maximum(np.abs(scaled), 1.0) * 1e-12
+        near_tie |= ~np.isfinite(scaled) | (np.abs(scaled) >= 2.0**52)  # no fraction left to round in float
+    out = rounded.tolist()
+    for i in np.flatnonzero(near_tie).tolist():
+        out[i] = round(float(x[i]), decimals)
+    return out
 
 
 def failure_record(*, doc_id: str, source: str | None, error: str, sha256: str | None = None, model_version: str | None = None) -> dict[str, Any]:

@@ -64,16 +64,18 @@ class SegmentClassifier:
             text, records, words=self.words(doc), report_type=report_type_of((r["label"], text[r["start"] : r["end"]]) for r in records), doc_id=0
         )
         probas = self.model.predict_proba(contexts)
+        heading_scores = dict.fromkeys(self.labels, 0.0)
+        heading_scores[HEADING_LABEL] = 1.0
         labelled = []
-        for span, ctx, row in zip(segments, contexts, probas):
+        # argmax takes the first of equal scores, as max() over the labels did
+        for span, ctx, row, best in zip(segments, contexts, probas.tolist(), probas.argmax(axis=1).tolist()):
             if ctx["is_heading"]:
-                scores = {label: 0.0 for label in self.labels}
-                scores[HEADING_LABEL] = 1.0
+                scores = dict(heading_scores)
                 label = HEADING_LABEL
             else:
-                scores = {label: float(p) for label, p in zip(self.labels, row)}
+                scores = dict(zip(self.labels, row))
                 scores[HEADING_LABEL] = 0.0
-                label = max(self.labels, key=scores.__getitem__)
+                label = self.labels[best]
             labelled.append(Span(doc, span.start, span.end, label=label))
             set_span_value(doc, "scores", span.start_char, span.end_char, scores)
         doc.spans[SEGMENTS] = labelled

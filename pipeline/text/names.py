@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .ranges import OccupiedRanges
@@ -124,12 +125,103 @@ def factored(group: str) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
-HEAD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("AWARD", re.compile(AWARD_HEADS)),
-    ("AWARD", re.compile(HONOUR_HEADS)),
-    # 150 alternatives, searched in every document: factored, 2.3x quicker, same matches
-    ("EVENT", re.compile(factored(EVENT_HEADS))),
+_BEFORE_ANCHOR = re.compile(r"\[\\u4e00-\\u9fff\]\{1,(\d)\}(.)")
+
+
+_LOOKBEHIND_START = re.compile(r"\(\?<[=!][^()]*\)")
+_PLAIN_CLASS_START = re.compile(r"\[([^\]\\^-]+)\]")
+
+
+def first_characters(alternative: str) -> str | None:
+    """The characters a regex alternative can start its match with, when that is plain
+    to read (a literal, or a leading class of listed characters after lookbehinds);
+    None otherwise."""
+    if alternative and not _REGEX_META & set(alternative):
+        return alternative[0]
+    rest = alternative
+    while (behind := _LOOKBEHIND_START.match(rest)) is not None:
+        rest = rest[behind.end() :]
+    listed = _PLAIN_CLASS_START.match(rest)
+    if listed:
+        first, after = listed.group(1), rest[listed.end() :]
+    elif rest and rest[0] not in _REGEX_META:
+        first, after = rest[0], rest[1:]
+    else:
+        return None
+    # a first character that may be left out (会?, [一二]*, 大{0,1}) does not start every match
+    return None if after[:1] in ("?", "*") or after.startswith("{0") else first
+
+
+def first_character_guard(alternatives: list[str]) -> str:
+    """A lookahead of every character the alternatives can start with ("" when one of
+    them is not plain to read): put before their alternation, it passes over most
+    offsets with one test instead of one per alternative."""
+    firsts = [first_characters(a) for a in alternatives]
+    return "" if not firsts or None in firsts else "(?=[" + re.escape("".join(sorted(set("".join(firsts))))) + "])"
+
+
+class RareBranchScanner:
+    """`re.finditer(group, text)` spans, quicker when a few alternatives of `group` are
+    `[\u4e00-\u9fff]{1,n}X` (…日, …月): Python's engine tries those at every character
+    of the text, and they cost more than the hundred literal ones together.
+
+    Those alternatives can only match within n characters before an X (the anchor), so
+    they are tried there alone, and the others are searched as one pattern. At each
+    offset the first alternative in `group`'s order still wins, as the tests check
+    against the plain pattern."""
+
+    def __init__(self, group: str):
+        alternatives = split_alternatives(group)
+        if "" in alternatives:
+            raise ValueError(f"an empty alternative matches everywhere: {group[:40]!r}…")
+        rare = [i for i, a in enumerate(alternatives) if _BEFORE_ANCHOR.fullmatch(a)]
+        if not rare or rare != list(range(rare[0], rare[-1] + 1)):
+            raise ValueError(f"expected one run of [\\u4e00-\\u9fff]{{1,n}}X alternatives in {group[:40]!r}…")
+        lead, tail = alternatives[: rare[0]], alternatives[rare[-1] + 1 :]
+        shapes = [_BEFORE_ANCHOR.fullmatch(alternatives[i]) for i in rare]
+        self.reach = max(int(m[1]) for m in shapes)
+        self.anchors = re.compile("[" + re.escape("".join(sorted({m[2] for m in shapes}))) + "]")
+        self.rare = re.compile("(?:" + "|".join(alternatives[i] for i in rare) + ")")
+        self.lead = re.compile(factored("(?:" + "|".join(lead) + ")")) if lead else None
+        parts = [factored("(?:" + "|".join(part) + ")") for part in (lead, tail) if part]
+        self.others = re.compile(first_character_guard(lead + tail) + "(?:" + "|".join(parts) + ")") if parts else None
+
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        # every offset where a rare alternative could match, in order
+        reachable = sorted({p for a in self.anchors.finditer(text) for p in range(max(0, a.start() - self.reach), a.start())})
+        pos, k = 0, 0
+        while True:
+            other = self.others.search(text, pos) if self.others else None
+            limit = other.start() if other else len(text)
+            k = bisect.bisect_left(reachable, pos, k)
+            rare = None
+            while k < len(reachable) and reachable[k] <= limit:
+                rare = self.rare.match(text, reachable[k])
+                if rare is not None:
+                    break
+                k += 1
+            # where both can match, the alternatives before the rare ones come first
+            if rare is not None and (rare.start() < limit or not (self.lead and self.lead.match(text, limit))):
+                found = rare
+            elif other is not None:
+                found = other
+            else:
+                return
+            yield found.start(), found.end()
+            pos = found.end()
+
+
+HEAD_PATTERNS: tuple[tuple[str, re.Pattern[str] | RareBranchScanner], ...] = (
+    ("AWARD", re.compile(first_character_guard(split_alternatives(AWARD_HEADS)) + AWARD_HEADS)),
+    ("AWARD", re.compile(HONOUR_HEADS)),  # literals only: the engine passes over offsets quickly already
+    # 150 alternatives, searched in every document: the literal ones factored (2.3x
+    # quicker), the …日/…月 ones tried only before a 日/月 (2x quicker again)
+    ("EVENT", RareBranchScanner(EVENT_HEADS)),
 )
+
+
+def head_spans(pattern: re.Pattern[str] | RareBranchScanner, text: str) -> Iterator[tuple[int, int]]:
+    return pattern.spans(text) if isinstance(pattern, RareBranchScanner) else (m.span() for m in pattern.finditer(text))
 # Words that make a would-be name a programme, list or routine meeting (ANNOTATION.md §2).
 # A name does not end in a target, task, requirement or plan either (创建全国文明城市目标任务),
 # nor in the commendation or support it brought (获…表彰, 获…扶持).
@@ -252,15 +344,14 @@ def _head_ends(text: str) -> list[tuple[int, int, str]]:
     """(head start, head end, label) for every head word, longest per end."""
     found: dict[int, tuple[int, str]] = {}
     for label, pattern in HEAD_PATTERNS:
-        for m in pattern.finditer(text):
-            end = m.end()
+        for start, end in head_spans(pattern, text):
             # a head inside a longer word (奖 in 奖励 or 奖金, 会 in 会员, 班 in 班子) is no
             # head; but 大赛金奖 is a competition, then its prize
             following = text[end : end + 1]
             if following in INSIDE_A_WORD or (following == "金" and text[end - 1] == "奖"):
                 continue
-            if end not in found or m.start() < found[end][0]:
-                found[end] = (m.start(), label)
+            if end not in found or start < found[end][0]:
+                found[end] = (start, label)
     return [(s, e, label) for e, (s, label) in sorted(found.items())]
 
 
@@ -279,6 +370,28 @@ def _left_limit(text: str, head_start: int) -> int:
             break
         i -= 1
     return i
+
+
+_STOP_RE = re.compile("[" + re.escape("".join(sorted(STOP_CHARS))) + "]")
+_QUOTE_MARK_RE = re.compile("[" + re.escape("”」』》“「『《") + "]")
+
+
+def left_limits(text: str, head_starts: Iterable[int]) -> dict[int, int]:
+    """`_left_limit` of every head start, from the text's stop characters found once:
+    with no quote mark in the way (nearly always) the limit is just after the last stop
+    character within reach, which a binary search finds; otherwise `_left_limit` walks."""
+    stops = [m.start() for m in _STOP_RE.finditer(text)]
+    quotes = [m.start() for m in _QUOTE_MARK_RE.finditer(text)]
+    limits: dict[int, int] = {}
+    for head_start in head_starts:
+        floor = max(0, head_start - MAX_NAME)
+        q = bisect.bisect_left(quotes, head_start) - 1
+        if q >= 0 and quotes[q] >= floor:
+            limits[head_start] = _left_limit(text, head_start)
+            continue
+        j = bisect.bisect_left(stops, head_start) - 1
+        limits[head_start] = stops[j] + 1 if j >= 0 and stops[j] >= floor else floor
+    return limits
 
 
 AWARD_TRIGGER_RE = re.compile(r"(?:创建|蝉联|荣获|获评|被评为|评为|被授予|授予|被命名为|命名为|获得|荣膺|摘得|夺得|捧得|喜获|斩获|获)")
@@ -373,10 +486,11 @@ def candidates(text: str, *, all_starts: bool = False) -> list[Candidate]:
     starts = start_positions(text, triggers) if all_starts else []
     joints = [m.start() for m in QUOTED_LIST_JOINT.finditer(text)]
     out: dict[tuple[int, int, str], Candidate] = {}
+    limits = left_limits(text, (head_start for head_start, _, _ in ends))
     for head_start, end, label in ends:
         if label == "AWARD" and CAMPAIGN_OBJECT_OF.match(text, end):
             continue
-        limit = _left_limit(text, head_start)
+        limit = limits[head_start]
         # a span ending in 工程, 计划… is no name once it holds the whole ending
         shortest_not_name = min(
             (len(w) for w in _NOT_NAME_BY_LAST.get(text[end - 1 : end], ()) if text.endswith(w, 0, end)), default=MAX_NAME + 1

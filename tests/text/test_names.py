@@ -10,17 +10,24 @@ from hypothesis import strategies as st
 
 from pipeline.scoring import trim
 from pipeline.text.names import (
+    AWARD_HEADS,
     EVENT_HEADS,
     INNER_START_AFTER,
     Candidate,
     candidates,
     factored,
+    first_character_guard,
+    first_characters,
     position_cue,
     quoted_titles,
     split_alternatives,
     split_prizes,
     start_positions,
+    MAX_NAME,
+    RareBranchScanner,
     TRIGGER_WORDS,
+    _left_limit,
+    left_limits,
     trigger_ends,
     with_titles,
 )
@@ -266,6 +273,59 @@ def test_factored_event_heads_match_as_the_plain_alternation(text: str) -> None:
     assert [m.span() for m in re.compile(factored(EVENT_HEADS)).finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
+@given(st.text(alphabet="会议大赛展览演出节日月季周党的二十工作座谈研讨文化宣传活动科普1，。 ", max_size=60))
+def test_event_heads_scanner_finds_what_the_plain_alternation_finds(text: str) -> None:
+    assert list(RareBranchScanner(EVENT_HEADS).spans(text)) == [m.span() for m in re.finditer(EVENT_HEADS, text)]
+
+
+@pytest.mark.parametrize(
+    "group, text",
+    [
+        ("(?:赛|[\\u4e00-\\u9fff]{1,2}日|会)", "比赛日会日"),  # 赛 first where both start, 日 before 会
+        ("(?:会议|[\\u4e00-\\u9fff]{1,3}周|周)", "宣传周会议周"),
+        ("(?:[\\u4e00-\\u9fff]{1,2}日)", "日日日"),  # no other alternative
+        ("(?:节|[\\u4e00-\\u9fff]{1,2}月)", ""),
+    ],
+)
+def test_rare_branch_scanner_keeps_the_alternatives_order(group: str, text: str) -> None:
+    assert list(RareBranchScanner(group).spans(text)) == [m.span() for m in re.finditer(group, text)]
+
+
+@pytest.mark.parametrize(
+    "alternative, first",
+    [
+        ("大会", "大"),
+        ("(?<=党的)[一二三]{1,3}大", "一二三"),
+        ("[\\u4e00-\\u9fff]{1,4}日", None),  # a range is not read
+        ("[^会]节", None),
+        ("(?:大|小)会", None),
+        (".会", None),
+        ("会?议", None),  # an optional first character: the second can start it too
+        ("[一二]*大", None),
+        ("大{0,1}会", None),
+        ("大+会", "大"),
+    ],
+)
+def test_first_characters(alternative: str, first: str | None) -> None:
+    assert first_characters(alternative) == first
+
+
+@given(st.text(alphabet="一二三等特金银铜奖优秀章杯称号荣誉会的", max_size=40))
+def test_guarded_award_heads_match_as_the_plain_alternation(text: str) -> None:
+    guarded = re.compile(first_character_guard(split_alternatives(AWARD_HEADS)) + AWARD_HEADS)
+    assert [m.span() for m in guarded.finditer(text)] == [m.span() for m in re.finditer(AWARD_HEADS, text)]
+
+
+def test_no_guard_when_a_first_character_is_unknown() -> None:
+    assert first_character_guard(["大会", ".会"]) == ""
+    assert first_character_guard(["大会", "[一二]届"]) == "(?=[一二大])"
+
+
+def test_rare_branch_scanner_wants_its_alternatives_together() -> None:
+    with pytest.raises(ValueError, match="one run"):
+        RareBranchScanner("(?:[\\u4e00-\\u9fff]{1,2}日|会|[\\u4e00-\\u9fff]{1,2}月)")
+
+
 @pytest.mark.parametrize(
     "group, text",
     [
@@ -290,3 +350,10 @@ def test_start_positions_hold_every_start_candidates_can_keep(text: str) -> None
         cue = position_cue(text, start, -1, triggers)  # limit -1: no start is the stop's
         if cue != "inner" or text[start - 1] in INNER_START_AFTER:
             assert start in starts, (start, cue)
+
+
+@given(st.text(alphabet="获奖会“”「」《》，。、 \n活动第届", max_size=120))
+def test_left_limits_are_the_walks_left_limits(text: str) -> None:
+    heads = range(len(text) + 1)
+    assert left_limits(text, heads) == {h: _left_limit(text, h) for h in heads}
+    assert all(max(0, h - MAX_NAME) <= limit <= h for h, limit in left_limits(text, heads).items())
