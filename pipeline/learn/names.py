@@ -12,6 +12,7 @@ import re
 from typing import Any, Callable
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.linear_model import LogisticRegression
@@ -40,7 +41,7 @@ class TextIndex:
         self.closes = np.concatenate([zero, np.cumsum(np.isin(points, _CLOSE_CODES))])
         self._at_start: dict[int, dict[str, float]] = {}
         self._at_end: dict[tuple[int, str], dict[str, float]] = {}
-        self._bigram_ids: tuple[np.ndarray, np.ndarray] | None = None
+        self._bigram_columns: np.ndarray | None = None
 
     @functools.cached_property
     def bigrams(self) -> list[str]:
@@ -48,14 +49,12 @@ class TextIndex:
         text = self.text
         return ["bg=" + text[i : i + 2] for i in range(max(0, len(text) - 1))]
 
-    def bigram_ids(self, columns: "FeatureIndices") -> tuple[np.ndarray, np.ndarray]:
-        """(an id for the bigram at each position, the hashed column of each id)."""
-        if self._bigram_ids is None:
-            points = self.points.astype(np.int64)
-            # a bigram as one number: code points are below 2**21
-            unique, ids = np.unique((points[:-1] << 21) | points[1:], return_inverse=True)
-            self._bigram_ids = (ids.reshape(-1).astype(np.int64), columns.bigrams(unique))
-        return self._bigram_ids
+    def bigram_columns(self, columns: "FeatureIndices") -> np.ndarray:
+        """The hashed column of the bigram at each position."""
+        if self._bigram_columns is None:
+            starts = np.arange(max(0, len(self.points) - 1), dtype=np.int64)
+            self._bigram_columns = columns.ngrams("bg=")(ngram_codes(self.points, starts, starts + 2))
+        return self._bigram_columns
 
     def at_start(self, start: int) -> dict[str, float]:
         feats = self._at_start.get(start)
@@ -124,13 +123,13 @@ class FeatureIndices:
     """The column FeatureHasher gives each feature string, remembered: a text's
     candidates share most of their feature strings, and so do texts."""
 
-    LIMIT = 1_000_000  # strings remembered; beyond it the memory is cleared, not grown
+    LIMIT = 1_000_000  # strings (and n-grams of a template) remembered; beyond it the memory is cleared, not grown
+    PENDING = 4096  # new n-grams kept in a dict before they join the index
 
     def __init__(self, n_features: int):
         self.n_features = n_features
         self.known: dict[str, int] = {}
-        self.bigram_codes = np.zeros(0, dtype=np.int64)
-        self.bigram_columns = np.zeros(0, dtype=np.int64)
+        self.templates: dict[tuple[str, str], NgramColumns] = {}
 
     def column(self, feature: str) -> int:
         """FeatureHasher's column (sklearn/feature_extraction/_hashing_fast.pyx), which
@@ -140,25 +139,12 @@ class FeatureIndices:
             return (2**31 - 1 - (self.n_features - 1)) % self.n_features
         return abs(h) % self.n_features
 
-    def bigrams(self, codes: np.ndarray) -> np.ndarray:
-        """The columns of bigram features given as sorted, distinct numbers
-        (first code point << 21) | second: looked up in a sorted array, so that a
-        text's thousands of bigrams cost no Python loop once they are known."""
-        known, known_columns = self.bigram_codes, self.bigram_columns
-        at = np.searchsorted(known, codes)
-        found = np.zeros(len(codes), dtype=bool)
-        inside = at < len(known)
-        found[inside] = known[at[inside]] == codes[inside]
-        if not found.all():
-            new = codes[~found]
-            new_columns = np.array([self.column("bg=" + chr(code >> 21) + chr(code & 0x1FFFFF)) for code in new.tolist()], dtype=np.int64)
-            if len(known) + len(new) > self.LIMIT:
-                known, known_columns = known[:0], known_columns[:0]
-            merged = np.concatenate([known, new])
-            order = np.argsort(merged, kind="stable")
-            self.bigram_codes, self.bigram_columns = merged[order], np.concatenate([known_columns, new_columns])[order]
-            return self.bigrams(codes)
-        return known_columns[at]
+    def ngrams(self, prefix: str, suffix: str = "") -> "NgramColumns":
+        """The columns of the features prefix + n-gram + suffix, by the n-gram's code."""
+        template = self.templates.get((prefix, suffix))
+        if template is None:
+            template = self.templates[(prefix, suffix)] = NgramColumns(self, prefix, suffix)
+        return template
 
     def __call__(self, features: list[str]) -> list[int]:
         known = self.known
@@ -172,6 +158,77 @@ class FeatureIndices:
                     found = known.get(feature)  # the same new feature twice in one call
                     out[i] = known[feature] = found if found is not None else self.column(feature)
         return out
+
+
+CODE_BITS = 21  # a code point + 1 fits in 21 bits; three of them in 63
+
+
+def ngram_codes(points: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """One number for each slice text[start:end] of at most 3 characters (`points`: the
+    text's code points): (first + 1) << 42 | (second + 1) << 21 | (third + 1), shifted
+    so that slices of different lengths differ, and "" is 0."""
+    lengths = ends - starts
+    codes = np.zeros(len(starts), dtype=np.int64)
+    if not len(points):
+        return codes
+    last = len(points) - 1
+    for k in range(3):
+        taken = k < lengths
+        char = points[np.minimum(starts + k, last)].astype(np.int64) + 1
+        codes = np.where(taken, (codes << CODE_BITS) | char, codes)
+    return codes
+
+
+def ngram_of(code: int) -> str:
+    """The slice an `ngram_codes` number stands for."""
+    chars = []
+    while code:
+        chars.append(chr((code & ((1 << CODE_BITS) - 1)) - 1))
+        code >>= CODE_BITS
+    return "".join(reversed(chars))
+
+
+class NgramColumns:
+    """The hashed columns of the features prefix + n-gram + suffix, found by the
+    n-gram's code (`ngram_codes`) in a hash index, so that a text's thousands of
+    features cost no Python loop once they are known. N-grams met for the first time
+    wait in a dict and join the index in bulk (rebuilding it costs as much as a few
+    hundred lookups)."""
+
+    def __init__(self, owner: FeatureIndices, prefix: str, suffix: str):
+        self.owner, self.prefix, self.suffix = owner, prefix, suffix
+        self.index = pd.Index(np.zeros(0, dtype=np.int64))
+        self.index_columns = np.zeros(0, dtype=np.int64)
+        self.pending: dict[int, int] = {}
+
+    def __call__(self, codes: np.ndarray) -> np.ndarray:
+        at = self.index.get_indexer(codes)
+        out = np.zeros(len(codes), dtype=np.int64)
+        found = at >= 0
+        out[found] = self.index_columns[at[found]]
+        missing = np.flatnonzero(~found)
+        if len(missing):
+            pending, column = self.pending, self.owner.column
+            new_columns = []
+            for code in codes[missing].tolist():
+                found_column = pending.get(code)
+                if found_column is None:
+                    found_column = pending[code] = column(self.prefix + ngram_of(code) + self.suffix)
+                new_columns.append(found_column)
+            out[missing] = new_columns
+            if len(pending) > max(self.owner.PENDING, len(self.index) // 8):
+                self.index_pending()
+        return out
+
+    def index_pending(self) -> None:
+        codes = np.fromiter(self.pending.keys(), dtype=np.int64, count=len(self.pending))
+        columns = np.fromiter(self.pending.values(), dtype=np.int64, count=len(self.pending))
+        if len(self.index) + len(codes) > self.owner.LIMIT:
+            self.index, self.index_columns = pd.Index(codes), columns
+        else:
+            self.index = pd.Index(np.concatenate([self.index.to_numpy(), codes]))
+            self.index_columns = np.concatenate([self.index_columns, columns])
+        self.pending = {}
 
 
 def _group_sums(weights: np.ndarray, columns: FeatureIndices, keys: np.ndarray, features_of: Callable[[int], list[str]]) -> np.ndarray:
@@ -193,10 +250,11 @@ _CUES = ("quote", "trigger", "edition", "punct", "inner", "title")
 def candidate_scores(text: str, cands: list[Candidate], weights: np.ndarray, columns: FeatureIndices, index: TextIndex | None = None) -> np.ndarray:
     """The linear model's decision values (without intercept) for `candidate_features`
     of every candidate, without building them: `weights` is coef_.T (one row a hashed
-    column). A candidate's features are those of its start, its end, its cue, its
-    length, five flags and the bigrams inside it; the first four are summed once per
-    distinct value in the text, the bigrams as differences of a running sum over the
-    text. The tests compare the result with the model on `candidate_features`."""
+    column). A candidate's features are those of its cue and length (summed once per
+    distinct value in the text), the characters around its start and end (short
+    slices of the text, looked up by number in `NgramColumns`), five flags, and the
+    bigrams inside it (differences of a running sum over the text). The tests compare
+    the result with the model on `candidate_features`."""
     if index is None or index.text is not text:
         index = TextIndex(text)
     n = len(cands)
@@ -210,15 +268,30 @@ def candidate_scores(text: str, cands: list[Candidate], weights: np.ndarray, col
         cue, label = _CUES[key >> 1], _LABELS[key & 1]
         return [f"kind={label}", f"cue={cue}", f"cue_kind={cue}|{label}"]
 
-    def end_features(key: int) -> list[str]:
-        # e3 is the last three characters, or the whole span when it has two
-        end, label, last = key >> 3, _LABELS[(key >> 2) & 1], key & 3
-        return [*index.at_end(end, label), f"e2={text[end - 2 : end]}|{label}", f"e3={text[end - last : end]}|{label}"]
-
     scores = _group_sums(weights, columns, (cue_at << 1) | label_at, cue_features)
-    scores += _group_sums(weights, columns, start_at, lambda start: [*index.at_start(start), f"f2={text[start : start + 2]}"])
-    scores += _group_sums(weights, columns, (end_at << 3) | (label_at << 2) | np.minimum(lengths, 3), end_features)
     scores += _group_sums(weights, columns, np.minimum(lengths, 30) // 3, lambda bucket: [f"len={bucket}"])
+    # the features of a candidate's edges are short slices of the text around them
+    points, size = index.points, len(text)
+    slices = [
+        ("b1=", np.maximum(start_at - 1, 0), start_at),
+        ("b2=", np.maximum(start_at - 2, 0), start_at),
+        ("b3=", np.maximum(start_at - 3, 0), start_at),
+        ("f1=", start_at, np.minimum(start_at + 1, size)),
+        ("f2=", start_at, np.minimum(start_at + 2, size)),
+        ("a1=", end_at, np.minimum(end_at + 1, size)),
+        ("a2=", end_at, np.minimum(end_at + 2, size)),
+    ]
+    edge_columns = [columns.ngrams(prefix)(ngram_codes(points, a, b)) for prefix, a, b in slices]
+    # the last characters are marked with the label: 'e2=大赛|EVENT'
+    for prefix, a in (("e1=", np.maximum(end_at - 1, 0)), ("e2=", end_at - 2), ("e3=", end_at - np.minimum(lengths, 3))):
+        codes = ngram_codes(points, a, end_at)
+        labelled = np.zeros(n, dtype=np.int64)
+        for j, label in enumerate(_LABELS):
+            rows = label_at == j
+            labelled[rows] = columns.ngrams(prefix, f"|{label}")(codes[rows])
+        edge_columns.append(labelled)
+    for edge in edge_columns:
+        scores += weights[edge]
 
     opens, closes = index.opens, index.closes
     # the opening quote of “…”主题展 sits just before a candidate's start
@@ -235,9 +308,9 @@ def candidate_scores(text: str, cands: list[Candidate], weights: np.ndarray, col
     ).astype(weights.dtype)
     scores += flags @ weights[columns(list(FLAG_FEATURES))]
 
-    bigram_ids, bigram_columns = index.bigram_ids(columns)
-    running = np.zeros((len(bigram_ids) + 1, weights.shape[1]))
-    np.cumsum(weights[bigram_columns][bigram_ids], axis=0, out=running[1:])
+    bigram_columns = index.bigram_columns(columns)
+    running = np.zeros((len(bigram_columns) + 1, weights.shape[1]))
+    np.cumsum(weights[bigram_columns], axis=0, out=running[1:])
     scores += running[end_at - 1] - running[start_at]
     return scores
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction import FeatureHasher
 
-from pipeline.learn.names import FeatureIndices, NameCandidateClassifier, TextIndex, candidate_features
+from pipeline.learn.names import FeatureIndices, NameCandidateClassifier, TextIndex, candidate_features, ngram_codes, ngram_of
 from pipeline.text.names import candidates
 
 ALPHABET = "第三届全省奖会节展“”「」，。活动举办荣获市文联2024年首期 "
@@ -58,21 +58,34 @@ def test_feature_columns_are_feature_hasher_columns(features: list[str]) -> None
 @given(st.text(alphabet=ALPHABET + "“”", min_size=2, max_size=40))
 def test_bigram_columns_are_those_of_the_bigram_strings(text: str) -> None:
     columns = FeatureIndices(2**10)
-    ids, bigram_columns = TextIndex(text).bigram_ids(columns)
-    assert bigram_columns[ids].tolist() == columns([f"bg={text[i:i + 2]}" for i in range(len(text) - 1)])
-    # asked again, from what it remembers
-    assert TextIndex(text).bigram_ids(columns)[1].tolist() == bigram_columns.tolist()
+    expected = columns([f"bg={text[i:i + 2]}" for i in range(len(text) - 1)])
+    assert TextIndex(text).bigram_columns(columns).tolist() == expected
+    # asked again: from the bigrams waiting to be indexed, then from the index
+    assert TextIndex(text).bigram_columns(columns).tolist() == expected
+    columns.ngrams("bg=").index_pending()
+    assert TextIndex(text).bigram_columns(columns).tolist() == expected
+    assert not columns.ngrams("bg=").pending
 
 
-@given(st.text(alphabet="第三届全省奖会节展“”「」，。活动举办荣获市文联", max_size=50))
-def test_candidate_features_shared_index_matches_direct_reading(text: str) -> None:
-    """The per-text index (bigram keys, quote counts) gives what reading each span does."""
-    index = TextIndex(text)
-    for c in candidates(text, all_starts=True):
-        feats = candidate_features(text, c, index)
-        span = text[c.start : c.end]
-        assert {k for k in feats if k.startswith("bg=")} == {f"bg={span[i:i + 2]}" for i in range(len(span) - 1)}
-        quoted = text[c.start - 1 : c.end] if c.start and text[c.start - 1] in "“「『" else span
-        opens = sum(quoted.count(q) for q in "“「『")
-        assert ("quoted" in feats) == bool(opens)
-        assert ("unbalanced_quotes" in feats) == (opens != sum(quoted.count(q) for q in "”」』"))
+@given(st.text(min_size=0, max_size=8), st.data())
+def test_ngram_codes_stand_for_their_slices(text: str, data) -> None:
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    pairs = data.draw(st.lists(st.tuples(st.integers(0, len(text)), st.integers(0, 3)), max_size=10))
+    starts = np.array([a for a, _ in pairs], dtype=np.int64)
+    ends = np.array([min(a + k, len(text)) for a, k in pairs], dtype=np.int64)
+    codes = ngram_codes(points, starts, ends).tolist()
+    assert [ngram_of(c) for c in codes] == [text[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
+    assert len(set(codes)) == len({text[a:b] for a, b in zip(starts.tolist(), ends.tolist())})
+
+
+def test_ngram_columns_are_the_feature_strings_columns_and_memory_stays_bounded(monkeypatch) -> None:
+    monkeypatch.setattr(FeatureIndices, "PENDING", 4)
+    monkeypatch.setattr(FeatureIndices, "LIMIT", 12)
+    columns = FeatureIndices(2**10)
+    ending = columns.ngrams("e2=", "|EVENT")
+    for text in ["全市举办文化艺术节", "荣获全国文明单位称号", "第五届乡村旅游节开幕", "召开表彰大会"] * 2:
+        points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        ends = np.arange(2, len(text) + 1, dtype=np.int64)
+        got = ending(ngram_codes(points, ends - 2, ends)).tolist()
+        assert got == columns([f"e2={text[e - 2 : e]}|EVENT" for e in ends.tolist()])
+        assert len(ending.index) <= 12 + 4 + len(text) and len(ending.pending) <= len(ending.index) // 8 + 4
