@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+import numpy as np
+
 from .ranges import OccupiedRanges
 
 CN_NUM = "一二三四五六七八九十百零〇两"
@@ -372,26 +374,41 @@ def _left_limit(text: str, head_start: int) -> int:
     return i
 
 
-_STOP_RE = re.compile("[" + re.escape("".join(sorted(STOP_CHARS))) + "]")
-_QUOTE_MARK_RE = re.compile("[" + re.escape("”」』》“「『《") + "]")
+def code_points(text: str) -> np.ndarray:
+    """The text's code points, one per character (str offsets index them)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
-def left_limits(text: str, head_starts: Iterable[int]) -> dict[int, int]:
+def _codes(chars: Iterable[str]) -> np.ndarray:
+    return np.array(sorted({ord(ch) for ch in chars}), dtype=np.uint32)
+
+
+_STOP_CODES = _codes(STOP_CHARS)
+_QUOTE_MARK_CODES = _codes("”」』》“「『《")
+
+
+def left_limits(text: str, head_starts: Iterable[int], points: np.ndarray | None = None) -> dict[int, int]:
     """`_left_limit` of every head start, from the text's stop characters found once:
     with no quote mark in the way (nearly always) the limit is just after the last stop
-    character within reach, which a binary search finds; otherwise `_left_limit` walks."""
-    stops = [m.start() for m in _STOP_RE.finditer(text)]
-    quotes = [m.start() for m in _QUOTE_MARK_RE.finditer(text)]
-    limits: dict[int, int] = {}
-    for head_start in head_starts:
-        floor = max(0, head_start - MAX_NAME)
-        q = bisect.bisect_left(quotes, head_start) - 1
-        if q >= 0 and quotes[q] >= floor:
-            limits[head_start] = _left_limit(text, head_start)
-            continue
-        j = bisect.bisect_left(stops, head_start) - 1
-        limits[head_start] = stops[j] + 1 if j >= 0 and stops[j] >= floor else floor
-    return limits
+    character within reach, found by binary search; otherwise `_left_limit` walks.
+    `points`: `code_points(text)`, when the caller has them."""
+    heads = np.fromiter(head_starts, dtype=np.int64)
+    if points is None:
+        points = code_points(text)
+    stops = np.flatnonzero(np.isin(points, _STOP_CODES))
+    quotes = np.flatnonzero(np.isin(points, _QUOTE_MARK_CODES))
+    floors = np.maximum(heads - MAX_NAME, 0)
+    limits = floors
+    if len(stops):
+        last = np.searchsorted(stops, heads) - 1  # the last stop before each head
+        # after a stop within reach, else the floor (a stop before it gives at most the floor)
+        limits = np.maximum(np.where(last >= 0, stops[np.maximum(last, 0)] + 1, 0), floors)
+    out = dict(zip(heads.tolist(), limits.tolist()))
+    if len(quotes):
+        last = np.searchsorted(quotes, heads) - 1
+        for head in heads[(last >= 0) & (quotes[np.maximum(last, 0)] >= floors)].tolist():
+            out[head] = _left_limit(text, head)
+    return out
 
 
 AWARD_TRIGGER_RE = re.compile(r"(?:创建|蝉联|荣获|获评|被评为|评为|被授予|授予|被命名为|命名为|获得|荣膺|摘得|夺得|捧得|喜获|斩获|获)")
@@ -458,21 +475,25 @@ def position_cue(text: str, start: int, limit: int, triggers: set[int] | None = 
     return "inner"
 
 
-_AFTER_START = re.compile("[" + re.escape("".join(sorted(INNER_START_AFTER)) + QUOTE_OPEN) + "]")
-_QUOTE_OPEN_RE = re.compile("[" + re.escape(QUOTE_OPEN) + "]")
+_AFTER_START_CODES = _codes(INNER_START_AFTER | set(QUOTE_OPEN))
+_QUOTE_OPEN_CODES = _codes(QUOTE_OPEN)
 _EDITION_STARTS = re.compile(f"(?=(?:{EDITION_RE.pattern}))")
 
 
-def start_positions(text: str, triggers: set[int]) -> list[int]:
+def start_positions(text: str, triggers: set[int], points: np.ndarray | None = None) -> list[int]:
     """Every offset where `position_cue` finds a cue other than "inner", or that follows
     one of `INNER_START_AFTER` (the last stop before a head, the "punct" start, is added
     per head): the only starts `candidates` keeps, found once per text instead of
-    testing each position before every head."""
-    marks = set(triggers)
-    marks.update(m.end() for m in _AFTER_START.finditer(text))
-    marks.update(m.start() for m in _QUOTE_OPEN_RE.finditer(text))
-    marks.update(m.start() for m in _EDITION_STARTS.finditer(text))
-    return sorted(marks)
+    testing each position before every head. `points`: `code_points(text)`."""
+    if points is None:
+        points = code_points(text)
+    marks = [
+        np.fromiter(triggers, dtype=np.int64, count=len(triggers)),
+        np.flatnonzero(np.isin(points, _AFTER_START_CODES)) + 1,
+        np.flatnonzero(np.isin(points, _QUOTE_OPEN_CODES)),
+        np.fromiter((m.start() for m in _EDITION_STARTS.finditer(text)), dtype=np.int64),
+    ]
+    return np.unique(np.concatenate(marks)).tolist()
 
 
 def candidates(text: str, *, all_starts: bool = False) -> list[Candidate]:
@@ -483,10 +504,11 @@ def candidates(text: str, *, all_starts: bool = False) -> list[Candidate]:
     to rank."""
     ends = _head_ends(text) + _trigger_phrase_ends(text) + _quoted_spans(text)
     triggers = trigger_ends(text)
-    starts = start_positions(text, triggers) if all_starts else []
+    points = code_points(text)
+    starts = start_positions(text, triggers, points) if all_starts else []
     joints = [m.start() for m in QUOTED_LIST_JOINT.finditer(text)]
     out: dict[tuple[int, int, str], Candidate] = {}
-    limits = left_limits(text, (head_start for head_start, _, _ in ends))
+    limits = left_limits(text, (head_start for head_start, _, _ in ends), points)
     for head_start, end, label in ends:
         if label == "AWARD" and CAMPAIGN_OBJECT_OF.match(text, end):
             continue
