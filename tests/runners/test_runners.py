@@ -389,9 +389,10 @@ def test_in_process_run_keeps_its_pipeline_out_of_the_collectors_sight_while_it_
     assert gc.get_freeze_count() == 0  # thawed: the pipeline can be collected
     gc.freeze()  # a process that freezes its own objects keeps them frozen
     try:
+        # (frozen objects that die leave the count, so it can only shrink meanwhile)
         frozen = gc.get_freeze_count()
         with InProcess(PipelineSpec.make(factory=make_fake_nlp)):
-            assert gc.get_freeze_count() == frozen
-        assert gc.get_freeze_count() == frozen
+            assert 0 < gc.get_freeze_count() <= frozen  # nothing more frozen
+        assert 0 < gc.get_freeze_count() <= frozen  # nor thawed
     finally:
         gc.unfreeze()
