@@ -188,7 +188,7 @@ def measure_components(texts: list[str], *, config: Path | None = None, override
 
 class GarbageCollectionTimer:
     """The time Python's cyclic garbage collector runs while in the `with` block, with
-    the loaded pipeline frozen as the workers freeze it (`workers.freeze_loaded`)."""
+    the loaded pipeline frozen as the workers freeze it (`workers.loaded_objects_frozen`)."""
 
     def __init__(self) -> None:
         self.seconds = 0.0
@@ -203,11 +203,10 @@ class GarbageCollectionTimer:
     def __enter__(self) -> "GarbageCollectionTimer":
         import gc
 
-        from pipeline.runners.workers import freeze_loaded
+        from pipeline.runners.workers import loaded_objects_frozen
 
-        self._froze = gc.get_freeze_count() == 0
-        if self._froze:
-            freeze_loaded()
+        self._collector = loaded_objects_frozen()
+        self._collector.__enter__()
         gc.callbacks.append(self._callback)
         return self
 
@@ -215,8 +214,7 @@ class GarbageCollectionTimer:
         import gc
 
         gc.callbacks.remove(self._callback)
-        if self._froze:
-            gc.unfreeze()
+        self._collector.__exit__(None, None, None)
 
 
 def run_benchmark(

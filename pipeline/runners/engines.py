@@ -8,7 +8,6 @@ with flat memory: the next batch is read only when a result has come back.
 
 from __future__ import annotations
 
-import gc
 import logging
 import multiprocessing
 import os
@@ -16,7 +15,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from ..errors import ConfigError
 from ..records import failure_record, text_sha256
-from .workers import BatchResult, PipelineSpec, freeze_loaded, init_worker, peak_rss, process_batch, worker_name, worker_version
+from .workers import BatchResult, PipelineSpec, init_worker, loaded_objects_frozen, peak_rss, process_batch, worker_name, worker_version
 
 # A batch is a unit of transfer, not of work: big enough to hide the cost of a round
 # trip for short texts (table rows), small enough (about a second of work) that the
@@ -116,11 +115,8 @@ class InProcess:
         # models between runs must see the new ones.
         self._nlp = self.spec.load()
         self.version = model_version(self._nlp)
-        # Frozen for this run only, thawed in __exit__ so that the pipeline can go; left
-        # alone if this process manages its own frozen objects (unfreeze would thaw them).
-        self._froze = gc.get_freeze_count() == 0
-        if self._froze:
-            freeze_loaded()
+        self._collector = loaded_objects_frozen()  # for this run: the pipeline can go after
+        self._collector.__enter__()
         return self
 
     def results(self, texts: Iterable[Any]) -> Iterator[BatchResult]:
@@ -132,8 +128,7 @@ class InProcess:
 
     def __exit__(self, *exc) -> None:
         self._nlp = None
-        if self._froze:
-            gc.unfreeze()
+        self._collector.__exit__(None, None, None)
 
 
 def start_method() -> str:

@@ -381,12 +381,15 @@ def test_in_process_run_keeps_its_pipeline_out_of_the_collectors_sight_while_it_
     import gc
 
     from pipeline.runners.engines import InProcess
-    from pipeline.runners.workers import PipelineSpec
+    from pipeline.runners.workers import YOUNG_COLLECTION_THRESHOLD, PipelineSpec
 
+    thresholds = gc.get_threshold()
     with InProcess(PipelineSpec.make(factory=make_fake_nlp)) as engine:
         assert gc.get_freeze_count() > 0
+        assert gc.get_threshold()[0] >= YOUNG_COLLECTION_THRESHOLD
         assert [r.records[0]["status"] for r in engine.results(texts(2))] == ["ok", "ok"]
     assert gc.get_freeze_count() == 0  # thawed: the pipeline can be collected
+    assert gc.get_threshold() == thresholds
     gc.freeze()  # a process that freezes its own objects keeps them frozen
     try:
         # (frozen objects that die leave the count, so it can only shrink meanwhile)
