@@ -15,6 +15,7 @@ scikit-learn API:
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from typing import Any
@@ -40,6 +41,7 @@ MONEY_CUE = re.compile(r"\d\s*(?:万|亿)?元")
 PERCENT_CUE = re.compile(r"\d\s*%|百分之")
 COUNT_CUE = re.compile(r"\d\s*(?:人|名|位|场|个|项|次|件|家|所)")
 SCORE_CUE = re.compile(r"\d\s*分")
+FIGURE_CUES = (("money", MONEY_CUE), ("percent", PERCENT_CUE), ("count", COUNT_CUE), ("score", SCORE_CUE))
 # What a section heading announces, by the words reports use for it: generalises to
 # headings phrased differently from any in the corpus.
 HEADING_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -104,18 +106,27 @@ def strip_enumeration(text: str) -> str:
     return ENUMERATION.sub("", text, count=1)
 
 
-def _bucket(n: int, edges: tuple[int, ...]) -> str:
-    for edge in edges:
-        if n <= edge:
-            return f"<={edge}"
-    return f">{edges[-1]}"
+class Buckets:
+    """The feature naming the bucket a number falls in: "pos=<=3" up to each edge,
+    "pos=>6" past the last. The names are made once (every segment asks)."""
+
+    def __init__(self, prefix: str, edges: tuple[int, ...]):
+        self.edges = edges
+        self.names = [f"{prefix}=<={edge}" for edge in edges] + [f"{prefix}=>{edges[-1]}"]
+
+    def __call__(self, n: int) -> str:
+        return self.names[bisect.bisect_left(self.edges, n)]
+
+
+POSITION_BUCKETS = Buckets("pos", (0, 1, 3, 6))
+LENGTH_BUCKETS = Buckets("len", (15, 30, 60, 120))
 
 
 def context_features(ctx: dict[str, Any]) -> dict[str, float]:
     text = ctx["text"]
     feats: dict[str, float] = {
-        f"pos={_bucket(ctx['position'], (0, 1, 3, 6))}": 1.0,
-        f"len={_bucket(len(text), (15, 30, 60, 120))}": 1.0,
+        POSITION_BUCKETS(ctx["position"]): 1.0,
+        LENGTH_BUCKETS(len(text)): 1.0,
         f"type={ctx['report_type']}": 1.0,
         f"ends={text.rstrip()[-1:] or '∅'}": 1.0,
     }
@@ -123,15 +134,20 @@ def context_features(ctx: dict[str, Any]) -> dict[str, float]:
         feats["para_start"] = 1.0
     if ENUMERATION.match(text):
         feats["enumerated"] = 1.0
-    for name, cue in (("money", MONEY_CUE), ("percent", PERCENT_CUE), ("count", COUNT_CUE), ("score", SCORE_CUE), ("future", FUTURE_CUE)):
-        found = len(cue.findall(text))
-        if found:
-            feats[f"cue_{name}"] = 1.0
-            feats[f"cue_{name}_n"] = min(found, 5) / 5
+    digits = sum(map(str.isdigit, text))
+    # the figure cues all hold a digit, or 百分之: most sentences have neither
+    if digits or "百分之" in text:
+        for name, cue in FIGURE_CUES:
+            found = len(cue.findall(text))
+            if found:
+                feats[f"cue_{name}"] = 1.0
+                feats[f"cue_{name}_n"] = min(found, 5) / 5
+    if FUTURE_CUE.match(text):  # anchored at the start: once at most
+        feats["cue_future"] = 1.0
+        feats["cue_future_n"] = 1 / 5
     for depth, heading in enumerate(reversed(ctx["section"][-3:])):
         for topic in heading_topics(heading):
             feats[f"topic{'0' if depth == 0 else 'x'}={topic}"] = 1.0
-    digits = sum(map(str.isdigit, text))
     feats["digit_share"] = digits / max(1, len(text))
     return feats
 

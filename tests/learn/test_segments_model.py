@@ -126,3 +126,31 @@ def test_word_index_slices_like_a_scan(words: list[str]) -> None:
                 normalise_digits(w) for w, s in zip(words, starts) if w.strip() and s >= start and s + len(w) <= end
             ]
             assert index.between(start, end) == expected
+
+
+@pytest.mark.parametrize(
+    "n, name",
+    [(-1, "pos=<=0"), (0, "pos=<=0"), (1, "pos=<=1"), (2, "pos=<=3"), (3, "pos=<=3"), (6, "pos=<=6"), (7, "pos=>6"), (10**6, "pos=>6")],
+)
+def test_buckets_name_the_first_edge_a_number_reaches(n: int, name: str) -> None:
+    from pipeline.learn.segments import POSITION_BUCKETS
+
+    assert POSITION_BUCKETS(n) == name
+
+
+@pytest.mark.parametrize(
+    "text, cues",
+    [
+        ("全年投入资金120万元，培训600人次。", {"cue_money", "cue_count"}),
+        ("满意度达百分之九十五", {"cue_percent"}),
+        ("满意度达95%，得分98分", {"cue_percent", "cue_score"}),
+        ("下一步将加强监管", {"cue_future"}),
+        ("加强监管，下一步将整改", set()),  # the future cue opens a sentence
+        ("①②项工作", set()),  # digits, but no figure cue
+    ],
+)
+def test_context_cues(text: str, cues: set[str]) -> None:
+    from pipeline.learn.segments import context_features
+
+    feats = context_features({"text": text, "position": 0, "report_type": "x", "starts_paragraph": False, "section": []})
+    assert {k for k in feats if k.startswith("cue_") and not k.endswith("_n")} == cues
