@@ -129,7 +129,7 @@ class FeatureIndices:
     def __init__(self, n_features: int):
         self.n_features = n_features
         self.known: dict[str, int] = {}
-        self.templates: dict[tuple[str, str], NgramColumns] = {}
+        self.templates: dict[tuple[tuple[str, str], ...], NgramColumns] = {}
 
     def column(self, feature: str) -> int:
         """FeatureHasher's column (sklearn/feature_extraction/_hashing_fast.pyx), which
@@ -141,10 +141,14 @@ class FeatureIndices:
 
     def ngrams(self, prefix: str, suffix: str = "") -> "NgramColumns":
         """The columns of the features prefix + n-gram + suffix, by the n-gram's code."""
-        template = self.templates.get((prefix, suffix))
-        if template is None:
-            template = self.templates[(prefix, suffix)] = NgramColumns(self, prefix, suffix)
-        return template
+        return self.ngram_family(((prefix, suffix),))
+
+    def ngram_family(self, templates: tuple[tuple[str, str], ...]) -> "NgramColumns":
+        """One index for the (prefix, suffix) templates of short n-grams (`NgramColumns`)."""
+        found = self.templates.get(templates)
+        if found is None:
+            found = self.templates[templates] = NgramColumns(self, templates)
+        return found
 
     def __call__(self, features: list[str]) -> list[int]:
         known = self.known
@@ -188,32 +192,49 @@ def ngram_of(code: int) -> str:
     return "".join(reversed(chars))
 
 
+SHORT_BITS = 2 * CODE_BITS  # the code of an n-gram of at most 2 characters
+
+
 class NgramColumns:
     """The hashed columns of the features prefix + n-gram + suffix, found by the
     n-gram's code (`ngram_codes`) in a hash index, so that a text's thousands of
     features cost no Python loop once they are known. N-grams met for the first time
     wait in a dict and join the index in bulk (rebuilding it costs as much as a few
-    hundred lookups)."""
+    hundred lookups).
 
-    def __init__(self, owner: FeatureIndices, prefix: str, suffix: str):
-        self.owner, self.prefix, self.suffix = owner, prefix, suffix
+    With several (prefix, suffix) templates, the n-grams are of at most 2 characters and
+    each is asked for with its template's number: one lookup serves them all (a lookup
+    costs about as much for 500 n-grams as for 5,000)."""
+
+    def __init__(self, owner: FeatureIndices, templates: tuple[tuple[str, str], ...]):
+        self.owner, self.templates = owner, templates
         self.index = pd.Index(np.zeros(0, dtype=np.int64))
         self.index_columns = np.zeros(0, dtype=np.int64)
         self.pending: dict[int, int] = {}
 
-    def __call__(self, codes: np.ndarray) -> np.ndarray:
-        at = self.index.get_indexer(codes)
-        out = np.zeros(len(codes), dtype=np.int64)
+    def __call__(self, codes: np.ndarray, templates: np.ndarray | None = None) -> np.ndarray:
+        """The column of each n-gram `codes[i]` in template `templates[i]` (the only
+        template when there is one)."""
+        if len(self.templates) > 1:
+            if templates is None or (len(codes) and codes.max() >= 1 << SHORT_BITS):
+                raise ValueError("templates share an index only for n-grams of at most 2 characters, each with its template")
+            keys = (templates.astype(np.int64) << SHORT_BITS) | codes
+        else:
+            keys = codes
+        at = self.index.get_indexer(keys)
+        out = np.zeros(len(keys), dtype=np.int64)
         found = at >= 0
         out[found] = self.index_columns[at[found]]
         missing = np.flatnonzero(~found)
         if len(missing):
             pending, column = self.pending, self.owner.column
             new_columns = []
-            for code in codes[missing].tolist():
-                found_column = pending.get(code)
+            for key in keys[missing].tolist():
+                found_column = pending.get(key)
                 if found_column is None:
-                    found_column = pending[code] = column(self.prefix + ngram_of(code) + self.suffix)
+                    template, code = (key >> SHORT_BITS, key & ((1 << SHORT_BITS) - 1)) if len(self.templates) > 1 else (0, key)
+                    prefix, suffix = self.templates[template]
+                    found_column = pending[key] = column(prefix + ngram_of(code) + suffix)
                 new_columns.append(found_column)
             out[missing] = new_columns
             if len(pending) > max(self.owner.PENDING, len(self.index) // 8):
@@ -244,6 +265,10 @@ def _group_sums(weights: np.ndarray, columns: FeatureIndices, keys: np.ndarray, 
 
 
 _LABELS = ("AWARD", "EVENT")
+_SHORT_TEMPLATES = (
+    ("b1=", ""), ("b2=", ""), ("f1=", ""), ("f2=", ""), ("a1=", ""), ("a2=", ""),
+    *((f"e{k}=", f"|{label}") for k in (1, 2) for label in _LABELS),
+)  # in the order of the template numbers `candidate_scores` gives
 _CUES = ("quote", "trigger", "edition", "punct", "inner", "title")
 
 
@@ -272,24 +297,29 @@ def candidate_scores(text: str, cands: list[Candidate], weights: np.ndarray, col
     scores += _group_sums(weights, columns, np.minimum(lengths, 30) // 3, lambda bucket: [f"len={bucket}"])
     # the features of a candidate's edges are short slices of the text around them
     points, size = index.points, len(text)
-    slices = [
-        ("b1=", np.maximum(start_at - 1, 0), start_at),
-        ("b2=", np.maximum(start_at - 2, 0), start_at),
-        ("b3=", np.maximum(start_at - 3, 0), start_at),
-        ("f1=", start_at, np.minimum(start_at + 1, size)),
-        ("f2=", start_at, np.minimum(start_at + 2, size)),
-        ("a1=", end_at, np.minimum(end_at + 1, size)),
-        ("a2=", end_at, np.minimum(end_at + 2, size)),
+    # slices of at most 2 characters, looked up together: (feature, template, start, end)
+    short = [
+        ("b1", 0, np.maximum(start_at - 1, 0), start_at),
+        ("b2", 1, np.maximum(start_at - 2, 0), start_at),
+        ("f1", 2, start_at, np.minimum(start_at + 1, size)),
+        ("f2", 3, start_at, np.minimum(start_at + 2, size)),
+        ("a1", 4, end_at, np.minimum(end_at + 1, size)),
+        ("a2", 5, end_at, np.minimum(end_at + 2, size)),
+        # the last characters are marked with the label: 'e2=大赛|EVENT'
+        ("e1", 6 + label_at, np.maximum(end_at - 1, 0), end_at),
+        ("e2", 8 + label_at, end_at - 2, end_at),
     ]
-    edge_columns = [columns.ngrams(prefix)(ngram_codes(points, a, b)) for prefix, a, b in slices]
-    # the last characters are marked with the label: 'e2=大赛|EVENT'
-    for prefix, a in (("e1=", np.maximum(end_at - 1, 0)), ("e2=", end_at - 2), ("e3=", end_at - np.minimum(lengths, 3))):
-        codes = ngram_codes(points, a, end_at)
-        labelled = np.zeros(n, dtype=np.int64)
-        for j, label in enumerate(_LABELS):
-            rows = label_at == j
-            labelled[rows] = columns.ngrams(prefix, f"|{label}")(codes[rows])
-        edge_columns.append(labelled)
+    templates = np.concatenate([np.broadcast_to(t, n) for _, t, _, _ in short])
+    codes = np.concatenate([ngram_codes(points, a, b) for _, _, a, b in short])
+    found = columns.ngram_family(_SHORT_TEMPLATES)(codes, templates).reshape(len(short), n)
+    edge = {name: found[i] for i, (name, _, _, _) in enumerate(short)}
+    edge["b3"] = columns.ngrams("b3=")(ngram_codes(points, np.maximum(start_at - 3, 0), start_at))
+    last3 = ngram_codes(points, end_at - np.minimum(lengths, 3), end_at)
+    edge["e3"] = np.zeros(n, dtype=np.int64)
+    for j, label in enumerate(_LABELS):
+        rows = label_at == j
+        edge["e3"][rows] = columns.ngrams("e3=", f"|{label}")(last3[rows])
+    edge_columns = [edge[name] for name in ("b1", "b2", "b3", "f1", "f2", "a1", "a2", "e1", "e2", "e3")]
     for edge in edge_columns:
         scores += weights[edge]
 

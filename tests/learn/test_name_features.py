@@ -89,3 +89,20 @@ def test_ngram_columns_are_the_feature_strings_columns_and_memory_stays_bounded(
         got = ending(ngram_codes(points, ends - 2, ends)).tolist()
         assert got == columns([f"e2={text[e - 2 : e]}|EVENT" for e in ends.tolist()])
         assert len(ending.index) <= 12 + 4 + len(text) and len(ending.pending) <= len(ending.index) // 8 + 4
+
+
+def test_a_family_of_templates_shares_one_index_for_short_ngrams() -> None:
+    columns = FeatureIndices(2**10)
+    family = columns.ngram_family((("b1=", ""), ("e2=", "|AWARD"), ("e2=", "|EVENT")))
+    text = "荣获全国文明单位称号"
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    ends = np.arange(2, len(text) + 1, dtype=np.int64)
+    codes = np.concatenate([ngram_codes(points, ends - 1, ends), ngram_codes(points, ends - 2, ends)])
+    templates = np.repeat([0, 2], len(ends))
+    expected = columns([f"b1={text[e - 1 : e]}" for e in ends.tolist()] + [f"e2={text[e - 2 : e]}|EVENT" for e in ends.tolist()])
+    assert family(codes, templates).tolist() == expected
+    assert family(codes, templates).tolist() == expected  # from memory
+    with pytest.raises(ValueError, match="at most 2 characters"):
+        family(ngram_codes(points, ends - 2, np.minimum(ends + 1, len(text))), templates[: len(ends)])
+    with pytest.raises(ValueError, match="each with its template"):
+        family(codes)
