@@ -38,9 +38,9 @@ def token_bounds(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
 
 def char_spans(doc: Doc, items: Sequence[tuple[int, int, str]], *, count_missed: bool = True) -> list[Span | None]:
     """A span for exactly text[start:end] for each (start, end, label); None (and
-    counted, unless the caller counts what it cannot mend) where tokens cut through it. The tokenizer makes rule-entity and sentence
-    offsets token boundaries, so a miss is a tokenizer bug worth seeing in
-    `doc.user_data`, not a silent expansion.
+    counted, unless the caller counts what it cannot mend) where tokens cut through it.
+    The tokenizer makes rule-entity and sentence offsets token boundaries, so a miss is
+    a tokenizer bug worth seeing in `doc.user_data`, not a silent expansion.
 
     As `doc.char_span(start, end, label=label)`, strict alignment, but the token offsets
     are read once and each edge found by binary search, where `doc.char_span` builds

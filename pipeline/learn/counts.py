@@ -5,8 +5,8 @@ sentence up in a dict from Python: character n-grams alone were half of the segm
 classifier's time. Here character n-grams are looked up by one pandas hash-index call
 per batch (`Index.get_indexer`; a tenth of the time of `np.searchsorted` on a sorted
 array, whose binary search misses the cache at every step), other terms by dict lookups
-run in C, and the matrix is built by one sort. The counts are the vectorizer's own, so its tf-idf weighting applies to them
-unchanged; tests compare the two.
+run in C, and the matrix is built by one sort. The counts are the vectorizer's own, so
+its tf-idf weighting applies to them unchanged; tests compare the two.
 
 - `CharNgramCounter`: `analyzer="char"` (same preprocessing: lowercase, runs of
   whitespace → one space). Each n-gram (n ≤ 3) is one 64-bit integer made from its
@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from ..text.codes import code_points
+
 CODE_BITS = 21  # every Unicode code point + 1 fits in 21 bits; three of them in 63
 MAX_N = 3
 # the vectorizer's own whitespace rule (sklearn's _white_spaces)
@@ -43,9 +45,9 @@ def ngram_code(ngram: str) -> int:
     return code
 
 
-def code_points(text: str) -> np.ndarray:
-    """The shifted code points of `text`, as uint64."""
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64) + 1
+def shifted_code_points(text: str) -> np.ndarray:
+    """The code points of `text` plus one (`ngram_code`'s shift), as uint64."""
+    return code_points(text).astype(np.uint64) + 1
 
 
 def vocabulary_codes(terms: list[str]) -> np.ndarray:
@@ -58,7 +60,7 @@ def vocabulary_codes(terms: list[str]) -> np.ndarray:
     for n in range(1, MAX_N + 1):
         rows = np.flatnonzero(lengths == n)
         if len(rows):
-            points = code_points("".join(terms[i] for i in rows)).reshape(-1, n)
+            points = shifted_code_points("".join(terms[i] for i in rows)).reshape(-1, n)
             combined = points[:, 0].copy()
             for k in range(1, n):
                 combined = (combined << np.uint64(CODE_BITS)) | points[:, k]
@@ -90,7 +92,7 @@ class CharNgramCounter:
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         prepared = [self._prepare(t) for t in texts]
         lengths = np.fromiter((len(t) for t in prepared), dtype=np.int64, count=len(prepared))
-        points = code_points("".join(prepared))
+        points = shifted_code_points("".join(prepared))
         row_of = np.repeat(np.arange(len(prepared), dtype=np.int64), lengths)
         rows, cols = [], []
         for n in range(self.ngram_range[0], self.ngram_range[1] + 1):

@@ -19,6 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils import murmurhash3_32
 
 from .linear import probabilities
+from ..text.codes import code_points, code_set
 from ..text.names import EDITION_RE, Candidate, candidates, quoted_titles, select_non_overlapping, split_prizes, with_titles
 
 NONE = "NONE"
@@ -32,8 +33,7 @@ class TextIndex:
 
     def __init__(self, text: str):
         self.text = text
-        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        self.points = points
+        points = self.points = code_points(text)
         zero = np.zeros(1, dtype=np.int64)
         self.is_open = np.isin(points, _OPEN_CODES)
         # quote marks before each offset, as arrays: `candidate_scores` indexes them with arrays
@@ -80,8 +80,8 @@ class TextIndex:
 
 
 FLAG_FEATURES = ("place_start", "edition_inside", "edition_start", "unbalanced_quotes", "quoted")
-_OPEN_CODES = np.array([ord(q) for q in "“「『"], dtype=np.uint32)
-_CLOSE_CODES = np.array([ord(q) for q in "”」』"], dtype=np.uint32)
+_OPEN_CODES = code_set("“「『")
+_CLOSE_CODES = code_set("”」』")
 
 
 def candidate_features(text: str, c: Candidate, index: TextIndex | None = None) -> dict[str, float]:
@@ -123,7 +123,8 @@ class FeatureIndices:
     """The column FeatureHasher gives each feature string, remembered: a text's
     candidates share most of their feature strings, and so do texts."""
 
-    LIMIT = 1_000_000  # strings (and n-grams of a template) remembered; beyond it the memory is cleared, not grown
+    # strings (and n-grams of a template) remembered; beyond it the memory is cleared, not grown
+    LIMIT = 1_000_000
     PENDING = 4096  # new n-grams kept in a dict before they join the index
 
     def __init__(self, n_features: int):
@@ -312,16 +313,16 @@ def candidate_scores(text: str, cands: list[Candidate], weights: np.ndarray, col
     templates = np.concatenate([np.broadcast_to(t, n) for _, t, _, _ in short])
     codes = np.concatenate([ngram_codes(points, a, b) for _, _, a, b in short])
     found = columns.ngram_family(_SHORT_TEMPLATES)(codes, templates).reshape(len(short), n)
-    edge = {name: found[i] for i, (name, _, _, _) in enumerate(short)}
-    edge["b3"] = columns.ngrams("b3=")(ngram_codes(points, np.maximum(start_at - 3, 0), start_at))
+    edge_columns = {name: found[i] for i, (name, _, _, _) in enumerate(short)}
+    edge_columns["b3"] = columns.ngrams("b3=")(ngram_codes(points, np.maximum(start_at - 3, 0), start_at))
     last3 = ngram_codes(points, end_at - np.minimum(lengths, 3), end_at)
-    edge["e3"] = np.zeros(n, dtype=np.int64)
+    edge_columns["e3"] = np.zeros(n, dtype=np.int64)
     for j, label in enumerate(_LABELS):
         rows = label_at == j
-        edge["e3"][rows] = columns.ngrams("e3=", f"|{label}")(last3[rows])
-    edge_columns = [edge[name] for name in ("b1", "b2", "b3", "f1", "f2", "a1", "a2", "e1", "e2", "e3")]
-    for edge in edge_columns:
-        scores += weights[edge]
+        edge_columns["e3"][rows] = columns.ngrams("e3=", f"|{label}")(last3[rows])
+    # added in candidate_features' order, so that the sums round as they did
+    for name in ("b1", "b2", "b3", "f1", "f2", "a1", "a2", "e1", "e2", "e3"):
+        scores += weights[edge_columns[name]]
 
     opens, closes = index.opens, index.closes
     # the opening quote of “…”主题展 sits just before a candidate's start

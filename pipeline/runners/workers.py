@@ -95,9 +95,10 @@ def freeze_loaded() -> None:
 
     Each full collection walked the whole loaded pipeline again: the collector took
     6.5% of the processing time, 1.7% once the pipeline was frozen, 0.1% with the larger
-    young generation (an ad-hoc measurement; `jixiao bench` prints the share left). Garbage is collected first, so
-    none is frozen; the price is that a frozen object that becomes cyclic garbage later
-    is never collected, which is why only what lives for the whole run is frozen."""
+    young generation (an ad-hoc measurement; `jixiao bench` prints the share left).
+    Garbage is collected first, so none is frozen; the price is that a frozen object
+    that becomes cyclic garbage later is never collected, which is why only what lives
+    for the whole run is frozen."""
     gc.collect()
     gc.freeze()
     young, *older = gc.get_threshold()

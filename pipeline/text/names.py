@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .codes import code_points, code_set
 from .ranges import OccupiedRanges
 
 CN_NUM = "一二三四五六七八九十百零〇两"
@@ -128,8 +129,6 @@ def factored(group: str) -> str:
 
 
 _BEFORE_ANCHOR = re.compile(r"\[\\u4e00-\\u9fff\]\{1,(\d)\}(.)")
-
-
 _LOOKBEHIND_START = re.compile(r"\(\?<[=!][^()]*\)")
 _PLAIN_CLASS_START = re.compile(r"\[([^\]\\^-]+)\]")
 
@@ -224,6 +223,8 @@ HEAD_PATTERNS: tuple[tuple[str, re.Pattern[str] | RareBranchScanner], ...] = (
 
 def head_spans(pattern: re.Pattern[str] | RareBranchScanner, text: str) -> Iterator[tuple[int, int]]:
     return pattern.spans(text) if isinstance(pattern, RareBranchScanner) else (m.span() for m in pattern.finditer(text))
+
+
 # Words that make a would-be name a programme, list or routine meeting (ANNOTATION.md §2).
 # A name does not end in a target, task, requirement or plan either (创建全国文明城市目标任务),
 # nor in the commendation or support it brought (获…表彰, 获…扶持).
@@ -374,17 +375,8 @@ def _left_limit(text: str, head_start: int) -> int:
     return i
 
 
-def code_points(text: str) -> np.ndarray:
-    """The text's code points, one per character (str offsets index them)."""
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-
-
-def _codes(chars: Iterable[str]) -> np.ndarray:
-    return np.array(sorted({ord(ch) for ch in chars}), dtype=np.uint32)
-
-
-_STOP_CODES = _codes(STOP_CHARS)
-_QUOTE_MARK_CODES = _codes("”」』》“「『《")
+_STOP_CODES = code_set(STOP_CHARS)
+_QUOTE_MARK_CODES = code_set("”」』》“「『《")
 
 
 def left_limits(text: str, head_starts: Iterable[int], points: np.ndarray | None = None) -> dict[int, int]:
@@ -475,8 +467,8 @@ def position_cue(text: str, start: int, limit: int, triggers: set[int] | None = 
     return "inner"
 
 
-_AFTER_START_CODES = _codes(INNER_START_AFTER | set(QUOTE_OPEN))
-_QUOTE_OPEN_CODES = _codes(QUOTE_OPEN)
+_AFTER_START_CODES = code_set(INNER_START_AFTER | set(QUOTE_OPEN))
+_QUOTE_OPEN_CODES = code_set(QUOTE_OPEN)
 _EDITION_STARTS = re.compile(f"(?=(?:{EDITION_RE.pattern}))")
 
 

@@ -506,8 +506,9 @@ def _unit_prefix(text: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(sorted(words, key=len, reverse=True))
+def _longest_first(items: tuple) -> tuple:
+    """Words, or (word, value) pairs, the longest word first."""
+    return tuple(sorted(items, key=lambda item: len(item if isinstance(item, str) else item[0]), reverse=True))
 
 
 # Cue-word tests run for every number in a report, each over tens of cue words: one
@@ -571,15 +572,10 @@ def _multi_character(words: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _currency(unit: str, patterns: NumericPatterns) -> str:
-    for word, code in _longest_word_first(patterns.currencies):
+    for word, code in _longest_first(patterns.currencies):
         if word in unit:
             return code
     return "CNY"
-
-
-@lru_cache(maxsize=16)
-def _longest_word_first(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
 
 
 def parse_numeric_entity(
@@ -867,7 +863,7 @@ def _not_a_count(norm: str, m: re.Match[str], start: int, end: int, unit: str, b
     ar = m["ar"]
     if unit == "届" and ar is not None and len(ar) == 4 and 1900 <= int(ar) <= 2100:
         return True  # 2023届毕业生
-    if ar is not None and "." in ar and not re.search("[万亿]", norm[start:end]):
+    if ar is not None and "." in ar and not _BIG_UNIT.search(norm, start, end):
         return True  # a fractional count is a section number (2.1 项目概况), not 2.1 items
     if m["cn"] == "一" and not m["inner"] and norm[m.end() : m.end() + 1] not in _RANGE_SEPARATORS:
         # 一个 is an article (形成一个良好局面) unless the words before count (下属一个事业单位)
