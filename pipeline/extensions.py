@@ -43,11 +43,13 @@ def span_value(doc: Doc, name: str, start_char: int, end_char: int) -> object:
 
 def set_span_value(doc: Doc, name: str, start_char: int, end_char: int, value: object) -> None:
     """`span._.<name> = value` for the span at these offsets (see `span_value`)."""
-    set_span_values(doc, start_char, end_char, **{name: value})
+    if name not in SPAN_ATTRIBUTES:
+        raise AttributeError(f"no span attribute {name!r}; jixiao's are {', '.join(SPAN_ATTRIBUTES)}")
+    doc.user_data[("._.", name, start_char, end_char)] = value
 
 
 def set_span_values(doc: Doc, start_char: int, end_char: int, **values: object) -> None:
-    """`span._.<name> = value` for each attribute given, for the span at these offsets."""
+    """`set_span_value` for several attributes of one span."""
     unknown = values.keys() - SPAN_ATTRIBUTES.keys()
     if unknown:
         raise AttributeError(f"no span attribute {sorted(unknown)[0]!r}; jixiao's are {', '.join(SPAN_ATTRIBUTES)}")
